@@ -1,0 +1,1 @@
+"""The `migrantsp` command line."""

@@ -1,0 +1,14 @@
+"""Entry point: import every command module so it registers on the app."""
+
+from __future__ import annotations
+
+from migrantsp.cli import check_cmds  # noqa: F401  (registration by import)
+from migrantsp.cli.app import app
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
