@@ -66,12 +66,23 @@ def atlas_cell(kb: Knowledge, country: str, branch: Branch, when: date) -> Atlas
         branch=branch,
         foreign_workers=fw.status if fw else Coverage.no_scheme,
         foreign_workers_note=fw.text if fw else f"No scheme before {first.from_}: {first.text}",
-        exclusions=[ExclusionOut(kind=e.kind, text=e.text, **{"from": e.from_}, until=e.until,
-                                 sources=list(e.sources), confidence=e.confidence) for e in exclusions],
+        exclusions=[
+            ExclusionOut(
+                kind=e.kind,
+                text=e.text,
+                **{"from": e.from_},
+                until=e.until,
+                sources=list(e.sources),
+                confidence=e.confidence,
+            )
+            for e in exclusions
+        ],
         nationals_abroad=abroad.status if abroad else Coverage.no_scheme,
         schemes=list(cell.schemes) if fw and fw.status is not Coverage.no_scheme else [],
-        portability=PortabilityOut(export=export.value if export else Answer.unknown,
-                                   lump_sum_on_departure=lump.value if lump else Answer.unknown),
+        portability=PortabilityOut(
+            export=export.value if export else Answer.unknown,
+            lump_sum_on_departure=lump.value if lump else Answer.unknown,
+        ),
         summary=cell.summary,
         sources=sorted({s for f in used or [first] for s in f.sources}),
         confidence=(fw or first).confidence,
@@ -79,13 +90,29 @@ def atlas_cell(kb: Knowledge, country: str, branch: Branch, when: date) -> Atlas
     )
 
 
-def atlas(kb: Knowledge, when: date, countries: list[str] | None = None,
-          branches: list[Branch] | None = None) -> list[AtlasCell]:
-    return [atlas_cell(kb, c, b, when) for c in (countries or list(ASEAN_CODES)) for b in (branches or BRANCHES)]
+def atlas(
+    kb: Knowledge, when: date, countries: list[str] | None = None, branches: list[Branch] | None = None
+) -> list[AtlasCell]:
+    return [
+        atlas_cell(kb, c, b, when) for c in (countries or list(ASEAN_CODES)) for b in (branches or BRANCHES)
+    ]
 
 
-CSV_FIELDS = ["country", "country_name", "branch", "foreign_workers", "nationals_abroad", "schemes", "export",
-              "lump_sum_on_departure", "exclusions", "confidence", "as_of", "sources", "summary"]
+CSV_FIELDS = [
+    "country",
+    "country_name",
+    "branch",
+    "foreign_workers",
+    "nationals_abroad",
+    "schemes",
+    "export",
+    "lump_sum_on_departure",
+    "exclusions",
+    "confidence",
+    "as_of",
+    "sources",
+    "summary",
+]
 
 
 def flat_row(c: AtlasCell) -> dict[str, str]:

@@ -48,10 +48,15 @@ def _walk(loader: _Loader, node: yaml.Node, loc: Loc, doc: YamlDoc) -> Any:
                 continue
             if key in out:
                 doc.problems.append(
-                    Problem(doc.name, key_node.start_mark.line + 1, format_path((*loc, str(key))),
-                            "duplicate key (each field and each date may appear once)")
+                    Problem(
+                        doc.name,
+                        key_node.start_mark.line + 1,
+                        format_path((*loc, str(key))),
+                        "duplicate key (each field and each date may appear once)",
+                    )
                 )
             out[key] = _walk(loader, value_node, (*loc, str(key)), doc)
+            doc.lines[(*loc, str(key))] = key_node.start_mark.line + 1  # point at the key, not its value
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_walk(loader, item, (*loc, i), doc) for i, item in enumerate(node.value)]
@@ -80,6 +85,9 @@ def load_yaml(path: Path, name: str | None = None) -> YamlDoc:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        return YamlDoc(name=name or str(path), data=None,
-                       problems=[Problem(name or str(path), None, "", f"cannot read file: {exc}")])
+        return YamlDoc(
+            name=name or str(path),
+            data=None,
+            problems=[Problem(name or str(path), None, "", f"cannot read file: {exc}")],
+        )
     return parse_yaml(text, name or str(path))

@@ -22,12 +22,17 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 out = Console(highlight=False, soft_wrap=True)
+if not out.is_terminal:  # piped or captured: wide enough that tables wrap rather than truncate
+    out.width = max(out.width, 200)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 KnowledgeOption = typer.Option(
-    None, "--knowledge", envvar="MIGRANTSP_KNOWLEDGE", help="Knowledge directory to use instead of the built-in one.",
+    None,
+    "--knowledge",
+    envvar="MIGRANTSP_KNOWLEDGE",
+    help="Knowledge directory to use instead of the built-in one.",
     file_okay=False,
 )
 

@@ -8,6 +8,7 @@ from enum import StrEnum
 from pathlib import Path
 
 import typer
+from pydantic import BaseModel
 from rich.table import Table
 
 from migrantsp.cli.app import KnowledgeOption, app, err, handled, out
@@ -29,8 +30,11 @@ def check(
         err.print(f"{len(problems)} problem(s) in the knowledge base.", markup=False)
         raise typer.Exit(2)
     n_params = len(kb.parameters)
-    out.print(f"knowledge base {kb.version}: {len(kb.countries)} countries, {len(kb.sources)} sources, "
-              f"{n_params} parameters; no problems.", markup=False)
+    out.print(
+        f"knowledge base {kb.version}: {len(kb.countries)} countries, {len(kb.sources)} sources, "
+        f"{n_params} parameters; no problems.",
+        markup=False,
+    )
     if stats:
         s = fact_stats(kb)
         table = Table(title="Facts by confidence", title_justify="left")
@@ -41,8 +45,12 @@ def check(
         for country, counts in s.by_country.items():
             table.add_row(country, *(str(counts[c]) for c in s.confidences), str(sum(counts.values())))
         total: Counter[str] = s.total
-        table.add_row("all", *(f"{total[c]} ({s.share(c):.0%})" for c in s.confidences), str(sum(total.values())),
-                      style="bold")
+        table.add_row(
+            "all",
+            *(f"{total[c]} ({s.share(c):.0%})" for c in s.confidences),
+            str(sum(total.values())),
+            style="bold",
+        )
         out.print(table)
 
 
@@ -59,9 +67,18 @@ def schema(name: SchemaName = typer.Argument(..., help="Which format.")) -> None
     from migrantsp.atlas import AtlasCell
     from migrantsp.knowledge.schema import CountryFile, ParameterFile
 
-    model = {SchemaName.atlas: AtlasCell, SchemaName.country: CountryFile, SchemaName.parameter: ParameterFile}[name]
+    models: dict[SchemaName, type[BaseModel]] = {
+        SchemaName.atlas: AtlasCell,
+        SchemaName.country: CountryFile,
+        SchemaName.parameter: ParameterFile,
+    }
+    model = models[name]
     doc = model.model_json_schema(by_alias=True)
     if name is SchemaName.atlas:
-        doc = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "migrantsp atlas",
-               "type": "array", "items": doc}
+        doc = {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "title": "migrantsp atlas",
+            "type": "array",
+            "items": doc,
+        }
     out.print(json.dumps(doc, indent=2), markup=False)

@@ -67,7 +67,11 @@ def _validate(doc: YamlDoc, model: type[M]) -> tuple[M | None, list[Problem]]:
     except ValidationError as exc:
         out = []
         for err in exc.errors():
-            loc: Loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+            loc: Loc = tuple(
+                p
+                for p in err["loc"]
+                if not (isinstance(p, str) and (p.startswith("function-") or p == "[key]"))
+            )
             msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
                 msg = "unknown field"
@@ -77,6 +81,21 @@ def _validate(doc: YamlDoc, model: type[M]) -> tuple[M | None, list[Problem]]:
                 msg = f"{err.get('input')!r} is not allowed: {msg.split(': ', 1)[-1]}"
             out.append(doc.problem(loc, msg))
         return None, out
+
+
+def _missing_branches(doc: YamlDoc) -> list[Problem]:
+    """Checked on the raw file so a missing branch is reported even when other fields are wrong."""
+    branches = doc.data.get("branches") if isinstance(doc.data, dict) else None
+    if not isinstance(branches, dict):
+        return []
+    return [
+        doc.problem(
+            ("branches",),
+            f"branch {b.value} is missing (all nine ILO C102 branches are required, no_scheme included)",
+        )
+        for b in BRANCHES
+        if b.value not in branches
+    ]
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -104,13 +123,25 @@ def _timeline_problems(doc: YamlDoc, loc: Loc, items: list[Any]) -> list[Problem
     for i in range(1, len(items)):
         prev, cur = items[i - 1], items[i]
         if cur.from_ < prev.from_:
-            out.append(doc.problem((*loc, i, "from"), f"dated values out of order: {cur.from_} comes after "
-                                   f"{prev.from_}; list them oldest first"))
+            out.append(
+                doc.problem(
+                    (*loc, i, "from"),
+                    f"dated values out of order: {cur.from_} comes after "
+                    f"{prev.from_}; list them oldest first",
+                )
+            )
         elif cur.from_ == prev.from_:
-            out.append(doc.problem((*loc, i, "from"), f"overlapping dated values: two entries from {cur.from_}"))
+            out.append(
+                doc.problem((*loc, i, "from"), f"overlapping dated values: two entries from {cur.from_}")
+            )
         elif prev.until is not None and prev.until >= cur.from_:
-            out.append(doc.problem((*loc, i - 1, "until"), f"overlapping dated values: entry runs until "
-                                   f"{prev.until} but the next one starts {cur.from_}"))
+            out.append(
+                doc.problem(
+                    (*loc, i - 1, "until"),
+                    f"overlapping dated values: entry runs until "
+                    f"{prev.until} but the next one starts {cur.from_}",
+                )
+            )
     return out
 
 
@@ -119,15 +150,22 @@ class _Checker:
         self.kb = kb
         self.problems: list[Problem] = []
 
-    def sources_cited(self, doc: YamlDoc, loc: Loc, ids: Iterable[str], confidence: Confidence) -> None:
-        ids = list(ids)
-        for i, sid in enumerate(ids):
+    def sources_cited(self, doc: YamlDoc, loc: Loc, ids: Iterable[str] | str, confidence: Confidence) -> None:
+        """`ids` is a list field (problems name each item) or a single source field."""
+        items = [(loc, ids)] if isinstance(ids, str) else [((*loc, i), s) for i, s in enumerate(ids)]
+        ids = [s for _, s in items]
+        for where, sid in items:
             if sid not in self.kb.sources:
-                self.problems.append(doc.problem((*loc, i), f"unknown source id {sid!r} (not in sources/)"))
+                self.problems.append(doc.problem(where, f"unknown source id {sid!r} (not in sources/)"))
         known = [self.kb.sources[s] for s in ids if s in self.kb.sources]
         if confidence is Confidence.primary and known and not any(s.kind in PRIMARY_KINDS for s in known):
-            self.problems.append(doc.problem(loc, "confidence is primary but every cited source is "
-                                             "secondary; cite the law or agency text, or lower the confidence"))
+            self.problems.append(
+                doc.problem(
+                    loc,
+                    "confidence is primary but every cited source is "
+                    "secondary; cite the law or agency text, or lower the confidence",
+                )
+            )
 
     def facts(self, doc: YamlDoc, model: BaseModel) -> None:
         for loc, fact in _facts(model):
@@ -137,26 +175,36 @@ class _Checker:
         if c.country != expected:
             self.problems.append(doc.problem(("country",), f"file is named {expected} but says {c.country}"))
         if c.country in ASEAN and c.currency != ASEAN[c.country][1]:
-            self.problems.append(doc.problem(("currency",), f"{c.country}'s currency is {ASEAN[c.country][1]}"))
-        for b in BRANCHES:
-            if b not in c.branches:
-                self.problems.append(doc.problem(("branches",), f"branch {b.value} is missing (all nine "
-                                                 "ILO C102 branches are required, no_scheme included)"))
+            self.problems.append(
+                doc.problem(("currency",), f"{c.country}'s currency is {ASEAN[c.country][1]}")
+            )
         for b, cell in c.branches.items():
             loc: Loc = ("branches", b.value)
             for i, sid in enumerate(cell.schemes):
                 if sid not in c.schemes:
-                    self.problems.append(doc.problem((*loc, "schemes", i), f"unknown scheme {sid!r} "
-                                                     f"(defined: {', '.join(c.schemes) or 'none'})"))
-            has_scheme = any(f.status is not Coverage.no_scheme for f in cell.foreign_workers + cell.nationals)
+                    self.problems.append(
+                        doc.problem(
+                            (*loc, "schemes", i),
+                            f"unknown scheme {sid!r} (defined: {', '.join(c.schemes) or 'none'})",
+                        )
+                    )
+            has_scheme = any(
+                f.status is not Coverage.no_scheme for f in cell.foreign_workers + cell.nationals
+            )
             if has_scheme and not cell.schemes:
-                self.problems.append(doc.problem((*loc, "schemes"), "a covered branch must name its scheme(s)"))
+                self.problems.append(
+                    doc.problem((*loc, "schemes"), "a covered branch must name its scheme(s)")
+                )
             for name in ("foreign_workers", "nationals", "nationals_abroad", "exclusions", "conditions"):
-                self.problems += _timeline_problems(doc, (*loc, name), getattr(cell, name)) \
-                    if name not in ("exclusions", "conditions") else []
+                self.problems += (
+                    _timeline_problems(doc, (*loc, name), getattr(cell, name))
+                    if name not in ("exclusions", "conditions")
+                    else []
+                )
             for name in ("export", "lump_sum_on_departure"):
-                self.problems += _timeline_problems(doc, (*loc, "portability", name),
-                                                    getattr(cell.portability, name))
+                self.problems += _timeline_problems(
+                    doc, (*loc, "portability", name), getattr(cell.portability, name)
+                )
         self.facts(doc, c)
 
     def parameter(self, doc: YamlDoc, p: ParameterFile) -> None:
@@ -165,18 +213,28 @@ class _Checker:
         elif (msg := unit_problem(p.metadata.unit)) is not None:
             self.problems.append(doc.problem(("metadata", "unit"), msg))
         for i, ref in enumerate(p.metadata.reference):
-            self.sources_cited(doc, ("metadata", "reference", i, "source"), [ref.source], ref.confidence)
+            self.sources_cited(doc, ("metadata", "reference", i, "source"), ref.source, ref.confidence)
         dates = list(p.values)
         for i in range(1, len(dates)):
             if dates[i] <= dates[i - 1]:
-                self.problems.append(doc.problem(("values", str(dates[i])), f"dated values out of order: "
-                                                 f"{dates[i]} comes after {dates[i - 1]}; list them oldest first"))
+                self.problems.append(
+                    doc.problem(
+                        ("values", str(dates[i])),
+                        f"dated values out of order: "
+                        f"{dates[i]} comes after {dates[i - 1]}; list them oldest first",
+                    )
+                )
         for d, v in p.values.items():
             for i, ref in enumerate(v.reference):
-                self.sources_cited(doc, ("values", str(d), "reference", i, "source"), [ref.source], ref.confidence)
+                self.sources_cited(
+                    doc, ("values", str(d), "reference", i, "source"), ref.source, ref.confidence
+                )
             if v.value is not None and not v.reference and not p.metadata.reference:
-                self.problems.append(doc.problem(("values", str(d)), "value has no source: add reference "
-                                                 "to the value or to metadata"))
+                self.problems.append(
+                    doc.problem(
+                        ("values", str(d)), "value has no source: add reference to the value or to metadata"
+                    )
+                )
 
 
 def _parameter(path: str, p: ParameterFile, file: str) -> Parameter:
@@ -212,7 +270,7 @@ def load_knowledge(root: Path | None = None) -> tuple[Knowledge, list[Problem]]:
     # Sources first: everything else cites them.
     for path in sorted((root / "sources").glob("*.yaml")):
         doc, sf = read(path, SourceFile)
-        for sid, src in (sf.sources.items() if sf else []):
+        for sid, src in sf.sources.items() if sf else []:
             if sid in kb.sources:
                 problems.append(doc.problem(("sources", sid), "source id defined twice"))
             kb.sources[sid] = src
@@ -220,19 +278,24 @@ def load_knowledge(root: Path | None = None) -> tuple[Knowledge, list[Problem]]:
 
     for path in sorted((root / "countries").glob("*.yaml")):
         doc, cf = read(path, CountryFile)
+        problems.extend(_missing_branches(doc))
         if cf is not None:
             check.country(doc, cf, path.stem)
             kb.countries[cf.country] = cf
     for code in ASEAN_CODES:
         if code not in kb.countries and not any(p.file == f"countries/{code}.yaml" for p in problems):
-            problems.append(Problem(f"countries/{code}.yaml", None, "", f"no atlas file for {ASEAN[code][0]}"))
+            problems.append(
+                Problem(f"countries/{code}.yaml", None, "", f"no atlas file for {ASEAN[code][0]}")
+            )
 
     params: dict[str, Parameter] = {}
     for path in sorted((root / "parameters").rglob("*.yaml")):
         rel = path.relative_to(root / "parameters")
         doc, pf = read(path, ParameterFile)
         if rel.parts[0] not in kb.countries and rel.parts[0] not in ASEAN:
-            problems.append(doc.problem((), f"parameters must sit under a member state's folder, not {rel.parts[0]}"))
+            problems.append(
+                doc.problem((), f"parameters must sit under a member state's folder, not {rel.parts[0]}")
+            )
         if pf is not None:
             check.parameter(doc, pf)
             dotted = ".".join((*rel.parts[:-1], rel.stem))
@@ -248,9 +311,13 @@ def load_knowledge(root: Path | None = None) -> tuple[Knowledge, list[Problem]]:
             for aid, a in af.agreements.items():
                 for i, party in enumerate(a.parties):
                     if party not in known_parties:
-                        problems.append(doc.problem(("agreements", aid, "parties", i), f"unknown party {party!r}"))
+                        problems.append(
+                            doc.problem(("agreements", aid, "parties", i), f"unknown party {party!r}")
+                        )
                 if a.in_force and a.signed and a.in_force < a.signed:
-                    problems.append(doc.problem(("agreements", aid, "in_force"), "in force before it was signed"))
+                    problems.append(
+                        doc.problem(("agreements", aid, "in_force"), "in force before it was signed")
+                    )
     if (root / "ratifications.yaml").exists():
         doc, rf = read(root / "ratifications.yaml", RatificationsFile)
         if rf is not None:
@@ -260,10 +327,14 @@ def load_knowledge(root: Path | None = None) -> tuple[Knowledge, list[Problem]]:
             for i, r in enumerate(rf.ratifications):
                 key = (r.country, r.convention.value)
                 if key in seen:
-                    problems.append(doc.problem(("ratifications", i), f"{r.country} {r.convention} listed twice"))
+                    problems.append(
+                        doc.problem(("ratifications", i), f"{r.country} {r.convention} listed twice")
+                    )
                 seen.add(key)
                 if r.country not in ASEAN:
-                    problems.append(doc.problem(("ratifications", i, "country"), f"{r.country} is not a member state"))
+                    problems.append(
+                        doc.problem(("ratifications", i, "country"), f"{r.country} is not a member state")
+                    )
     if (root / "findings.yaml").exists():
         doc, ff = read(root / "findings.yaml", FindingsFile)
         if ff is not None:
@@ -271,9 +342,13 @@ def load_knowledge(root: Path | None = None) -> tuple[Knowledge, list[Problem]]:
             for gid, f in ff.findings.items():
                 check.sources_cited(doc, ("findings", gid, "sources"), f.sources, f.confidence)
                 for i, ref in enumerate(f.evidence):
-                    if ref.country not in kb.countries:
-                        problems.append(doc.problem(("findings", gid, "evidence", i, "country"),
-                                                    f"no atlas file for {ref.country}"))
+                    if not (root / "countries" / f"{ref.country}.yaml").exists():
+                        problems.append(
+                            doc.problem(
+                                ("findings", gid, "evidence", i, "country"),
+                                f"no atlas file for {ref.country}",
+                            )
+                        )
 
     problems.extend(check.problems)
     kb.version = digest.hexdigest()[:12]

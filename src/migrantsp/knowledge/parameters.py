@@ -81,8 +81,11 @@ class ParameterTree:
             raise ParameterNotFound(f"no parameter {path!r}{hint}") from None
 
     def under(self, prefix: str) -> list[Parameter]:
-        return [p for path, p in sorted(self.parameters.items()) if path == prefix or
-                path.startswith(prefix + ".")]
+        return [
+            p
+            for path, p in sorted(self.parameters.items())
+            if path == prefix or path.startswith(prefix + ".")
+        ]
 
     def __len__(self) -> int:
         return len(self.parameters)

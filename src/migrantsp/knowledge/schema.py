@@ -36,8 +36,9 @@ class SourceKind(StrEnum):
     research_note = "research_note"  # our own unverified background notes
 
 
-PRIMARY_KINDS = frozenset({SourceKind.law, SourceKind.regulation, SourceKind.agency,
-                           SourceKind.international_organisation})
+PRIMARY_KINDS = frozenset(
+    {SourceKind.law, SourceKind.regulation, SourceKind.agency, SourceKind.international_organisation}
+)
 
 
 class Source(Strict):
@@ -107,7 +108,7 @@ class ExclusionKind(StrEnum):
 
 
 class Who(Strict):
-    """Who an exclusion leaves out, in terms the career engine can test. An empty `Who` is descriptive only."""
+    """Who an exclusion leaves out, in terms the career engine can test; an empty `Who` only describes."""
 
     sectors: list[Sector] = []
     activities: list[Activity] = []
@@ -224,8 +225,9 @@ class Provisions(Strict):
     posting_extension_months: int | None = None
     lump_sum_refund: Answer = Answer.unknown
 
-    _yes_no = field_validator("equality_of_treatment", "export", "totalisation", "lump_sum_refund",
-                              mode="before")(_yes_no)
+    _yes_no = field_validator(
+        "equality_of_treatment", "export", "totalisation", "lump_sum_refund", mode="before"
+    )(_yes_no)
 
 
 class Agreement(Strict):
@@ -279,16 +281,19 @@ class RatificationsFile(Strict):
 
 # ---------------------------------------------------------------- parameters (OpenFisca format)
 
-CURRENCIES = frozenset({"BND", "KHR", "IDR", "LAK", "MYR", "MMK", "PHP", "SGD", "THB", "VND", "USD", "EUR",
-                        "KRW", "JPY"})
+CURRENCIES = frozenset(
+    {"BND", "KHR", "IDR", "LAK", "MYR", "MMK", "PHP", "SGD", "THB", "VND", "USD", "EUR", "KRW", "JPY"}
+)
 _UNIT = re.compile(r"^(/1|year|month|week|day|bool|count|(?P<cur>[A-Z]{3})(/(month|day|year|week))?)$")
 
 
 def unit_problem(unit: str) -> str | None:
     m = _UNIT.match(unit)
     if m is None:
-        return (f"unknown unit {unit!r}: use /1 (a share), year, month, week, day, bool, count, "
-                "or a currency code, optionally per month|day|year|week (e.g. THB/month)")
+        return (
+            f"unknown unit {unit!r}: use /1 (a share), year, month, week, day, bool, count, "
+            "or a currency code, optionally per month|day|year|week (e.g. THB/month)"
+        )
     if m.group("cur") and m.group("cur") not in CURRENCIES:
         return f"unknown currency {m.group('cur')!r} in unit {unit!r}"
     return None

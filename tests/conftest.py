@@ -1,0 +1,35 @@
+"""Shared fixtures: a minimal valid knowledge base built in a temporary directory."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from migrantsp.domain import ASEAN
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def build_min_knowledge(root: Path) -> Path:
+    """Ten templated member-state files, three sources, one dated parameter, one finding."""
+    src = FIXTURES / "knowledge_min"
+    (root / "countries").mkdir(parents=True)
+    (root / "sources").mkdir()
+    (root / "parameters" / "THA" / "si" / "old_age").mkdir(parents=True)
+    template = (src / "country.yaml.tmpl").read_text()
+    for code, (_, currency) in ASEAN.items():
+        (root / "countries" / f"{code}.yaml").write_text(template.format(code=code, currency=currency))
+    shutil.copy(src / "sources.yaml", root / "sources" / "TEST.yaml")
+    shutil.copy(
+        src / "qualifying_months.yaml",
+        root / "parameters" / "THA" / "si" / "old_age" / "qualifying_months.yaml",
+    )
+    shutil.copy(src / "findings.yaml", root / "findings.yaml")
+    return root
+
+
+@pytest.fixture
+def min_knowledge(tmp_path: Path) -> Path:
+    return build_min_knowledge(tmp_path / "knowledge")
