@@ -64,6 +64,7 @@ PARTNERS: dict[str, str] = {
     "ISR": "Israel",
     "JPN": "Japan",
     "KOR": "Republic of Korea",
+    "LUX": "Luxembourg",
     "NLD": "Netherlands",
     "NOR": "Norway",
     "NZL": "New Zealand",
@@ -125,6 +126,10 @@ class Activity(StrEnum):
     seafarer = "seafarer"
 
 
+SECTOR_ORDER: tuple[Sector, ...] = tuple(Sector)
+ACTIVITY_ORDER: tuple[Activity, ...] = tuple(Activity)
+
+
 class Answer(StrEnum):
     """A yes/no fact that research may not have settled."""
 
@@ -133,3 +138,27 @@ class Answer(StrEnum):
     partial = "partial"
     unknown = "unknown"
     not_applicable = "not_applicable"
+
+
+# ISO 3166-1 alpha-3 codes: any of them may appear in a career (work outside ASEAN counts through home
+# coverage and agreements); custom what-if schemes use the user-assigned range XAA-XZZ.
+ISO3_CODES: frozenset[str] = frozenset(
+    """
+    ABW AFG AGO AIA ALA ALB AND ARE ARG ARM ASM ATA ATF ATG AUS AUT AZE BDI BEL BEN BES BFA BGD BGR
+    BHR BHS BIH BLM BLR BLZ BMU BOL BRA BRB BRN BTN BVT BWA CAF CAN CCK CHE CHL CHN CIV CMR COD COG
+    COK COL COM CPV CRI CUB CUW CXR CYM CYP CZE DEU DJI DMA DNK DOM DZA ECU EGY ERI ESH ESP EST ETH
+    FIN FJI FLK FRA FRO FSM GAB GBR GEO GGY GHA GIB GIN GLP GMB GNB GNQ GRC GRD GRL GTM GUF GUM GUY
+    HKG HMD HND HRV HTI HUN IDN IMN IND IOT IRL IRN IRQ ISL ISR ITA JAM JEY JOR JPN KAZ KEN KGZ KHM
+    KIR KNA KOR KWT LAO LBN LBR LBY LCA LIE LKA LSO LTU LUX LVA MAC MAF MAR MCO MDA MDG MDV MEX MHL
+    MKD MLI MLT MMR MNE MNG MNP MOZ MRT MSR MTQ MUS MWI MYS MYT NAM NCL NER NFK NGA NIC NIU NLD NOR
+    NPL NRU NZL OMN PAK PAN PCN PER PHL PLW PNG POL PRI PRK PRT PRY PSE PYF QAT REU ROU RUS RWA SAU
+    SDN SEN SGP SGS SHN SJM SLB SLE SLV SMR SOM SPM SRB SSD STP SUR SVK SVN SWE SWZ SXM SYC SYR TCA
+    TCD TGO THA TJK TKL TKM TLS TON TTO TUN TUR TUV TWN TZA UGA UKR UMI URY USA UZB VAT VCT VEN VGB
+    VIR VNM VUT WLF WSM YEM ZAF ZMB ZWE
+    """.split()
+)
+
+
+def is_custom_code(code: str) -> bool:
+    """ISO 3166-1 reserves XAA-XZZ for user assignment; we use it for hypothetical schemes."""
+    return len(code) == 3 and code[0] == "X" and code[1:].isalpha() and code.isupper()

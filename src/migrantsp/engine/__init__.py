@@ -1,0 +1,1 @@
+"""The vectorised engine: careers as columns, coverage, per-country rules, coordination, results."""

@@ -1,0 +1,234 @@
+"""Which days of which spells a scheme insures, applying the atlas cell's dated rules to each spell.
+
+For a country C and a branch, a spell can be insured by C's scheme in two ways:
+- *at work in C* (or posted from C): the status for the person (nationals, or foreign workers unless an
+  instrument grants equality of treatment) must be `mandatory` (or `voluntary` and the spell says the
+  worker joined), and no exclusion in force may match the spell (sector, activity, undocumented,
+  contract length, employer size, age);
+- *abroad* (a national of C working elsewhere): C's `nationals_abroad` status must be `mandatory` or
+  `voluntary`, and the spell must say contributions were paid at home (`home_contributions`).
+Every rule is dated, so spells are cut at each date a rule changes and each piece is judged on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+
+from migrantsp.domain import ACTIVITY_ORDER, SECTOR_ORDER, Coverage
+from migrantsp.engine.batch import Batch
+from migrantsp.engine.timecols import Bools, Days, Ints, add_years, age_years, month_index
+from migrantsp.knowledge.schema import Cell, Exclusion, Fact
+
+STATUS_CODE = {Coverage.mandatory: 0, Coverage.voluntary: 1, Coverage.excluded: 2, Coverage.no_scheme: 3}
+NONE = -1  # before the first dated entry: no scheme yet
+
+
+@dataclass(frozen=True)
+class Why:
+    """Why some days of a spell are not insured: a code, a sentence, and the sources behind it."""
+
+    code: str
+    message: str
+    sources: tuple[str, ...]
+
+
+@dataclass
+class SchemeCoverage:
+    """Insured pieces of spells (day-level, inclusive) and, for uninsured pieces, why."""
+
+    spell: Ints
+    start: Days
+    end: Days
+    uncovered_spell: Ints
+    uncovered_why: Ints
+    whys: list[Why] = field(default_factory=list)
+
+    @property
+    def start_month(self) -> Ints:
+        return month_index(self.start)
+
+    @property
+    def end_month(self) -> Ints:
+        return month_index(self.end)
+
+
+def _timeline(facts: list[Any]) -> tuple[Days, Days, Ints]:
+    froms = np.array([f.from_ for f in facts], dtype="datetime64[D]")
+    untils = np.array([f.until or date(9999, 12, 31) for f in facts], dtype="datetime64[D]")
+    codes = np.array([STATUS_CODE[f.status] for f in facts], dtype=np.int64)
+    return froms, untils, codes
+
+
+def _status_at(tl: tuple[Days, Days, Ints], when: Days) -> tuple[Ints, Ints]:
+    """Status code and timeline entry in force on each date (NONE, -1 where nothing is in force)."""
+    froms, untils, codes = tl
+    idx = np.searchsorted(froms, when, side="right") - 1
+    ok = idx >= 0
+    safe = np.maximum(idx, 0)
+    ok &= when <= untils[safe]
+    return np.where(ok, codes[safe], NONE), np.where(ok, idx, -1)
+
+
+def _breakpoints(facts: list[Fact]) -> list[date]:
+    out: set[date] = set()
+    for f in facts:
+        out.add(f.from_)
+        if f.until is not None:
+            out.add(f.until + timedelta(days=1))
+    return sorted(out)
+
+
+def _ages_of(exclusions: list[Exclusion]) -> list[int]:
+    """Birthdays at which an age rule changes: age_below N bites until birthday N, age_above N from N+1."""
+    out: set[int] = set()
+    for e in exclusions:
+        if e.who.age_below is not None:
+            out.add(e.who.age_below)
+        if e.who.age_above is not None:
+            out.add(e.who.age_above + 1)
+    return sorted(out)
+
+
+def _matches(e: Exclusion, batch: Batch, sp: Ints, t: Days, length_months: Ints, entry_age: Ints) -> Bools:
+    """Does exclusion `e` leave out spell pieces (spell index `sp`, starting on `t`)? All fields must match."""
+    w = e.who
+    hit = np.ones(sp.size, dtype=bool)
+    tested = False
+    if w.sectors:
+        hit &= np.isin(batch.sector[sp], [SECTOR_ORDER.index(s) for s in w.sectors])
+        tested = True
+    if w.activities:
+        hit &= np.isin(batch.activity[sp], [ACTIVITY_ORDER.index(a) for a in w.activities])
+        tested = True
+    if w.undocumented:
+        hit &= ~batch.documented[sp]
+        tested = True
+    if w.contract_months_below is not None:
+        hit &= length_months < w.contract_months_below
+        tested = True
+    if w.employer_size_below is not None:
+        size = batch.employer_size[sp]
+        hit &= (size >= 0) & (size < w.employer_size_below)
+        tested = True
+    if w.age_below is not None or w.age_above is not None:
+        age = age_years(batch.birth[batch.person[sp]], t)
+        if w.age_below is not None:
+            hit &= age < w.age_below
+        if w.age_above is not None:
+            hit &= age > w.age_above
+        tested = True
+    if w.entry_age_above is not None:
+        hit &= entry_age > w.entry_age_above
+        tested = True
+    return hit if tested else np.zeros(sp.size, dtype=bool)
+
+
+def scheme_coverage(
+    batch: Batch, country: str, cell: Cell, equal_treatment: Bools | None = None
+) -> SchemeCoverage:
+    """Insured pieces of every spell under `country`'s scheme for one atlas cell.
+
+    `equal_treatment` (per person) lifts nationality conditions: the person is treated as a national.
+    """
+    c = batch.countries.index(country)
+    nat = batch.nationality[batch.person] == c
+    if equal_treatment is not None:
+        nat = nat | equal_treatment[batch.person]
+    at_work = (batch.country == c) | (batch.posted_from == c)
+    abroad = ~at_work & (batch.nationality[batch.person] == c)
+    cand = np.flatnonzero(at_work | abroad)
+
+    facts: list[Fact] = [*cell.foreign_workers, *cell.nationals, *cell.nationals_abroad, *cell.exclusions]
+    cuts = np.array(_breakpoints(facts), dtype="datetime64[D]")
+    ages = _ages_of(cell.exclusions)
+    start, end = batch.start[cand], batch.end[cand]
+    cols = [start[:, None], np.clip(cuts[None, :], start[:, None], end[:, None] + 1)]
+    if ages:
+        births = batch.birth[batch.person[cand]]
+        cols += [np.clip(add_years(births, n)[:, None], start[:, None], end[:, None] + 1) for n in ages]
+    cols.append(end[:, None] + 1)
+    bounds = np.sort(np.concatenate(cols, axis=1), axis=1)
+    p0, p1 = bounds[:, :-1], bounds[:, 1:] - 1
+    valid = p1 >= p0
+    sp = np.broadcast_to(cand[:, None], p0.shape)[valid]
+    t, t_end = p0[valid], p1[valid]
+
+    whys: list[Why] = []
+
+    def why(code: str, message: str, sources: tuple[str, ...]) -> int:
+        w = Why(code, message, sources)
+        if w not in whys:
+            whys.append(w)
+        return whys.index(w)
+
+    covered = np.zeros(sp.size, dtype=bool)
+    reason = np.full(sp.size, -1, dtype=np.int64)
+    work = at_work[sp]
+
+    # Status at work: nationals' timeline (when given) for nationals, foreign workers' otherwise.
+    fw = _timeline(cell.foreign_workers)
+    natl = _timeline(cell.nationals) if cell.nationals else fw
+    fw_code, fw_idx = _status_at(fw, t)
+    nt_code, nt_idx = _status_at(natl, t)
+    is_nat = nat[sp]
+    code = np.where(is_nat, nt_code, fw_code)
+    idx = np.where(is_nat, nt_idx, fw_idx)
+    joined = batch.voluntary_member[sp]
+    ok_work = work & ((code == 0) | ((code == 1) & joined))
+    for k, f in enumerate(cell.foreign_workers):
+        sel = work & ~is_nat & (fw_idx == k) & ~ok_work
+        reason[sel] = why(f"foreign_workers_{f.status.value}", f"Foreign workers: {f.text}", tuple(f.sources))
+    for k, f in enumerate(cell.nationals):
+        sel = work & is_nat & (nt_idx == k) & ~ok_work
+        reason[sel] = why(f"nationals_{f.status.value}", f"Nationals: {f.text}", tuple(f.sources))
+    first = cell.foreign_workers[0]
+    reason[work & (idx < 0)] = why(
+        "no_scheme_yet",
+        f"No scheme in force on these dates (the first rule we record applies from {first.from_})",
+        tuple(first.sources),
+    )
+
+    # Exclusions (sector, activity, documents, contract, employer size, age) apply to work in the country.
+    length = month_index(batch.end[sp]) - month_index(batch.start[sp]) + 1
+    entry_age = age_years(batch.birth[batch.person[sp]], batch.start[sp])
+    for e in cell.exclusions:
+        in_force = (t >= np.datetime64(e.from_)) & (t <= np.datetime64(e.until or date(9999, 12, 31)))
+        hit = ok_work & in_force & _matches(e, batch, sp, t, length, entry_age)
+        ok_work &= ~hit
+        reason[hit] = why(f"excluded_{e.kind.value}", f"Excluded: {e.text}", tuple(e.sources))
+    covered |= ok_work
+
+    # Abroad: the home scheme's rule for nationals abroad, and contributions actually paid.
+    ab = _timeline(cell.nationals_abroad)
+    ab_code, ab_idx = _status_at(ab, t)
+    home = batch.home_contributions[sp]
+    ok_abroad = ~work & ((ab_code == 0) | (ab_code == 1)) & home
+    covered |= ok_abroad
+    for k, f in enumerate(cell.nationals_abroad):
+        sel = ~work & (ab_idx == k) & ~ok_abroad
+        if f.status in (Coverage.mandatory, Coverage.voluntary):
+            msg = (
+                f"Work abroad counts only with contributions paid at home (home_contributions), "
+                f"which this spell does not record. {f.text}"
+            )
+            reason[sel] = why("abroad_no_home_contributions", msg, tuple(f.sources))
+        else:
+            reason[sel] = why(f"abroad_{f.status.value}", f"Nationals abroad: {f.text}", tuple(f.sources))
+    reason[~work & (ab_idx < 0)] = why(
+        "no_scheme_yet",
+        "No scheme for nationals abroad on these dates",
+        tuple(cell.nationals_abroad[0].sources),
+    )
+    unc = ~covered
+    return SchemeCoverage(
+        spell=sp[covered],
+        start=t[covered],
+        end=t_end[covered],
+        uncovered_spell=sp[unc],
+        uncovered_why=reason[unc],
+        whys=whys,
+    )

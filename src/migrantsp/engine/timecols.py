@@ -1,0 +1,99 @@
+"""Dates and months as numpy columns: day-level spells, calendar-month counting, ages, interval unions.
+
+Months are counted from January 1900 (month 0), so every career date maps to a small positive integer.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import cast
+
+import numpy as np
+import numpy.typing as npt
+
+Days = npt.NDArray[np.datetime64]
+Ints = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+Bools = npt.NDArray[np.bool_]
+
+_EPOCH_MONTH = np.datetime64("1900-01", "M").astype(np.int64)
+_GROUP = np.int64(1 << 20)  # > any month index we use; separates groups in running maxima
+
+
+def day(d: date | str) -> np.datetime64:
+    return np.datetime64(d, "D")
+
+
+def month_index(days: Days) -> Ints:
+    """Calendar month of each date, counted from January 1900."""
+    return days.astype("datetime64[M]").astype(np.int64) - _EPOCH_MONTH
+
+
+def month_start(months: Ints) -> Days:
+    return (months + _EPOCH_MONTH).astype("datetime64[M]").astype("datetime64[D]")
+
+
+def add_years(days: Days, years: npt.ArrayLike) -> Days:
+    """The anniversary `years` after each date (29 February falls on 1 March)."""
+    m = days.astype("datetime64[M]")
+    offset = days - m.astype("datetime64[D]")
+    target = m + (np.asarray(years, dtype=np.int64) * 12).astype("timedelta64[M]")
+    return cast(Days, target.astype("datetime64[D]") + offset)
+
+
+def add_months(days: Days, months: npt.ArrayLike) -> Days:
+    m = days.astype("datetime64[M]")
+    offset = days - m.astype("datetime64[D]")
+    return cast(
+        Days,
+        (m + np.asarray(months, dtype=np.int64).astype("timedelta64[M]")).astype("datetime64[D]") + offset,
+    )
+
+
+def age_years(birth: Days, on: Days) -> Ints:
+    """Age in completed years on each date."""
+    bm, om = birth.astype("datetime64[M]"), on.astype("datetime64[M]")
+    months = (om - bm).astype(np.int64)
+    before_birthday = (on - om.astype("datetime64[D]")) < (birth - bm.astype("datetime64[D]"))
+    return cast(Ints, (months - before_birthday) // 12)
+
+
+def union_length(group: Ints, start: Ints, end: Ints, n_groups: int) -> Ints:
+    """Per group, the number of integer points covered by the inclusive intervals [start, end].
+
+    Overlapping intervals count once: this is how insured months of overlapping spells are counted.
+    Empty intervals (end < start) count nothing.
+    """
+    if group.size == 0:
+        return np.zeros(n_groups, dtype=np.int64)
+    keep = end >= start
+    group, start, end = group[keep], start[keep], end[keep]
+    order = np.lexsort((start, group))
+    g, s, e = group[order], start[order], end[order]
+    running = np.maximum.accumulate(e + g * _GROUP)
+    prev = np.empty_like(running)
+    prev[0] = -1
+    prev[1:] = running[:-1]
+    same = np.zeros(g.size, dtype=bool)
+    same[1:] = g[1:] == g[:-1]
+    prev_end = np.where(same, prev - g * _GROUP, np.iinfo(np.int64).min // 2)
+    length = np.maximum(0, e - np.maximum(s, prev_end + 1) + 1)
+    return np.bincount(g, weights=length, minlength=n_groups).astype(np.int64)
+
+
+def split_at(start: Ints, end: Ints, cuts: Ints) -> tuple[Ints, Ints, Ints]:
+    """Split inclusive intervals at sorted cut points (a cut c starts a new piece at c).
+
+    Returns (index of the source interval, piece start, piece end) for every non-empty piece.
+    """
+    if cuts.size == 0:
+        idx = np.arange(start.size)
+        return idx, start.copy(), end.copy()
+    bounds = np.concatenate(
+        [start[:, None], np.clip(cuts[None, :], start[:, None], end[:, None] + 1), end[:, None] + 1], axis=1
+    )
+    bounds.sort(axis=1)
+    p0, p1 = bounds[:, :-1], bounds[:, 1:] - 1
+    valid = p1 >= p0
+    rows = np.broadcast_to(np.arange(start.size)[:, None], p0.shape)
+    return rows[valid], p0[valid], p1[valid]
