@@ -74,7 +74,9 @@ class Spell(Strict):
 
 
 class Evaluate(Strict):
-    date: date | None = None  # default: today
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    on: date | None = Field(default=None, alias="date")  # default: today
     branches: list[Branch] | None = None  # default: all nine
 
 
@@ -113,7 +115,7 @@ class Career(Strict):
 
     @property
     def evaluation_date(self) -> date:
-        return self.evaluate.date or date.today()
+        return self.evaluate.on or date.today()
 
     @property
     def branches(self) -> list[Branch]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from migrantsp.cli import atlas_cmds, check_cmds  # noqa: F401  (registration by import)
+from migrantsp.cli import atlas_cmds, check_cmds, entitlement_cmds  # noqa: F401  (registration by import)
 from migrantsp.cli.app import app
 
 

@@ -95,8 +95,11 @@ class Batch:
             people["kids"].append(len(c.person.children))
             for j, s in enumerate(c.spells):
                 end = min(s.end or when, when)
-                scheme_currency = (custom[s.country].currency if s.country in custom
-                                   else ASEAN[s.country][1] if s.country in ASEAN else s.currency or "USD")  # fmt: skip
+                scheme_currency = (
+                    custom[s.country].currency if s.country in custom
+                    else ASEAN[s.country][1] if s.country in ASEAN
+                    else s.currency or "USD"
+                )  # fmt: skip
                 given = s.currency or scheme_currency
                 factor = rate(given, scheme_currency, s.start.year)
                 if factor is None:
@@ -151,7 +154,7 @@ class Batch:
         )
 
     def take(self, people: Ints) -> Batch:
-        """A sub-batch of some people (and their spells), renumbered from 0: used to check batch invariance."""
+        """Some people and their spells, renumbered from 0 (used to check batch invariance)."""
         remap = -np.ones(self.size, dtype=np.int64)
         remap[people] = np.arange(people.size)
         keep = remap[self.person] >= 0
@@ -161,12 +164,25 @@ class Batch:
             return a[keep][order]
 
         return Batch(
-            countries=self.countries, birth=self.birth[people], sex=self.sex[people],
-            nationality=self.nationality[people], residence=self.residence[people],
-            evaluation=self.evaluation[people], children=self.children[people],
-            person=remap[self.person[keep]][order], country=s(self.country), start=s(self.start), end=s(self.end),
-            activity=s(self.activity), sector=s(self.sector), documented=s(self.documented), wage=s(self.wage),
-            home_contributions=s(self.home_contributions), posted_from=s(self.posted_from),
-            employer_size=s(self.employer_size), voluntary_member=s(self.voluntary_member),
-            custom_schemes=self.custom_schemes, ids=[self.ids[i] for i in people] if self.ids else [],
-        )  # fmt: skip
+            countries=self.countries,
+            birth=self.birth[people],
+            sex=self.sex[people],
+            nationality=self.nationality[people],
+            residence=self.residence[people],
+            evaluation=self.evaluation[people],
+            children=self.children[people],
+            person=remap[self.person[keep]][order],
+            country=s(self.country),
+            start=s(self.start),
+            end=s(self.end),
+            activity=s(self.activity),
+            sector=s(self.sector),
+            documented=s(self.documented),
+            wage=s(self.wage),
+            home_contributions=s(self.home_contributions),
+            posted_from=s(self.posted_from),
+            employer_size=s(self.employer_size),
+            voluntary_member=s(self.voluntary_member),
+            custom_schemes=self.custom_schemes,
+            ids=[self.ids[i] for i in people] if self.ids else [],
+        )

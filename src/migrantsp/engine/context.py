@@ -29,6 +29,7 @@ from migrantsp.engine.timecols import (
 )
 from migrantsp.engine.trace import Step, Trace
 from migrantsp.knowledge.parameters import ParameterTree
+from migrantsp.knowledge.schema import Cell
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class BranchContext:
     seg_row: Ints  # local row of each insured piece in `coverage`
     contingency: Days  # date the contingency is assumed to occur, per row
     trace: Trace
+    cell: Cell | None = None
     credited_override: Ints | None = None  # months credited by coordination instead of own insured months
     window_extra: Sequence[tuple[Ints, Ints, Ints]] = field(
         default=()

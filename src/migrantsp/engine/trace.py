@@ -43,6 +43,19 @@ def _fmt(v: Any) -> str:
     return str(v)
 
 
+class _Value:
+    """A row value in a message: plain `{x}` reads naturally, `{x:.1%}` formats as asked."""
+
+    def __init__(self, v: Any) -> None:
+        self.v = v
+
+    def __format__(self, spec: str) -> str:
+        if not spec:
+            return _fmt(self.v)
+        v = self.v.item() if isinstance(self.v, np.generic) else self.v
+        return format(v, spec)
+
+
 @dataclass
 class Trace:
     enabled: bool = False
@@ -69,7 +82,7 @@ class Trace:
             return
         for i in np.flatnonzero(mask).tolist():
             row_values = {
-                k: _fmt(v[i] if isinstance(v, np.ndarray) and v.ndim else v) for k, v in values.items()
+                k: _Value(v[i] if isinstance(v, np.ndarray) and v.ndim else v) for k, v in values.items()
             }
             self.add(rows[i : i + 1], branch, Step("reason", code, template.format(**row_values), sources))
 

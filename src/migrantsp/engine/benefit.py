@@ -1,0 +1,61 @@
+"""What a national rule returns for its rows: who is entitled, to what kind of benefit, how much."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from migrantsp.engine.timecols import Bools, Floats, Ints
+
+STATUSES = ("entitled", "not_entitled", "not_covered", "no_scheme")
+ENTITLED, NOT_ENTITLED, NOT_COVERED, NO_SCHEME = range(4)
+KINDS = ("pension", "lump_sum", "daily_allowance", "in_kind", "grant")
+PENSION, LUMP_SUM, DAILY_ALLOWANCE, IN_KIND, GRANT = range(5)
+PERS = ("month", "once", "day")
+PER_KIND = np.array(
+    [0, 1, 2, 1, 1]
+)  # pension per month, lump sum once, allowance per day, in kind, grant once
+METHODS = ("independent", "pro_rata", "direct", "integration")
+
+
+@dataclass
+class Benefit:
+    """Per row: entitled or not; if entitled, the benefit's kind and amount (NaN: in kind)."""
+
+    entitled: Bools
+    kind: Ints
+    amount: Floats
+    payable_abroad: Bools | None = None  # None: from the atlas cell's export rule
+
+    @property
+    def per(self) -> Ints:
+        return np.asarray(PER_KIND[self.kind], dtype=np.int64)
+
+    @classmethod
+    def of(
+        cls, entitled: Bools, kind: int, amount: Floats | float, payable_abroad: Bools | None = None
+    ) -> Benefit:
+        n = entitled.size
+        return cls(
+            entitled=np.asarray(entitled, dtype=bool),
+            kind=np.full(n, kind, dtype=np.int64),
+            amount=np.broadcast_to(np.asarray(amount, dtype=np.float64), (n,)).copy(),
+            payable_abroad=payable_abroad,
+        )
+
+    @classmethod
+    def pension_or_lump_sum(
+        cls, qualifies: Bools, pension: Floats, lump_sum: Floats, lump_sum_due: Bools | None = None
+    ) -> Benefit:
+        """A pension where the qualifying conditions are met, otherwise a lump sum where one is due."""
+        due = (lump_sum > 0) if lump_sum_due is None else lump_sum_due & (lump_sum > 0)
+        return cls(
+            entitled=qualifies | due,
+            kind=np.where(qualifies, PENSION, LUMP_SUM).astype(np.int64),
+            amount=np.where(qualifies, pension, lump_sum).astype(np.float64),
+        )
+
+    @classmethod
+    def none(cls, n: int) -> Benefit:
+        return cls.of(np.zeros(n, dtype=bool), PENSION, 0.0)

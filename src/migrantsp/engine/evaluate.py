@@ -1,0 +1,246 @@
+"""Evaluate careers: rows (person x country), coverage per scheme, national rules, results.
+
+One code path for one worker with an explanation and for millions without: everything below works on
+columns, and tracing only records what the columns already hold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from migrantsp.domain import ASEAN, Branch, Coverage
+from migrantsp.engine.batch import Batch
+from migrantsp.engine.benefit import (
+    ENTITLED,
+    NO_SCHEME,
+    NOT_COVERED,
+    NOT_ENTITLED,
+    Benefit,
+)
+from migrantsp.engine.context import BranchContext
+from migrantsp.engine.coverage import STATUS_CODE, SchemeCoverage, _status_at, _timeline, scheme_coverage
+from migrantsp.engine.timecols import Bools, Floats, Ints
+from migrantsp.engine.trace import Step, Trace
+from migrantsp.knowledge.base import Knowledge, status_at
+from migrantsp.domain import Answer
+from migrantsp.knowledge.schema import Cell
+from migrantsp.rules import Rule, rules_for
+from migrantsp.rules.custom import RULES as CUSTOM_RULES
+from migrantsp.rules.custom import custom_cell
+
+
+@dataclass
+class BranchColumns:
+    """Results of one branch for every row (NaN: not applicable)."""
+
+    status: Ints
+    scheme: list[str]
+    insured_months: Ints
+    credited_months: Ints
+    kind: Ints
+    per: Ints
+    amount: Floats
+    payable_abroad: Bools
+    method: Ints
+    independent: Floats
+    theoretical: Floats
+    pro_rata: Floats
+    supplement: Floats
+
+    @classmethod
+    def empty(cls, n: int) -> BranchColumns:
+        nan = np.full(n, np.nan)
+        return cls(
+            status=np.full(n, NO_SCHEME, dtype=np.int64),
+            scheme=[""] * n,
+            insured_months=np.zeros(n, np.int64),
+            credited_months=np.zeros(n, np.int64),
+            kind=np.zeros(n, np.int64),
+            per=np.zeros(n, np.int64),
+            amount=nan.copy(),
+            payable_abroad=np.zeros(n, bool),
+            method=np.zeros(n, np.int64),
+            independent=nan.copy(),
+            theoretical=nan.copy(),
+            pro_rata=nan.copy(),
+            supplement=nan.copy(),
+        )
+
+
+@dataclass
+class Results:
+    batch: Batch
+    row_person: Ints
+    row_country: Ints
+    branches: dict[Branch, BranchColumns]
+    trace: Trace
+    knowledge_version: str
+    contexts: dict[tuple[str, Branch], BranchContext] = field(default_factory=dict)
+
+    def rows_of(self, person: int) -> Ints:
+        return np.flatnonzero(self.row_person == person)
+
+
+def modelled(batch: Batch, code: int) -> bool:
+    c = batch.countries.codes[code]
+    return c in ASEAN or c in batch.custom_schemes
+
+
+def build_rows(batch: Batch) -> tuple[Ints, Ints]:
+    """One row per person and country they worked in (order of first spell) and for their nationality."""
+    n_codes = len(batch.countries.codes)
+    spell_order = np.arange(batch.person.size)
+    persons = [batch.person, batch.person[batch.posted_from >= 0], np.arange(batch.size)]
+    countries = [batch.country, batch.posted_from[batch.posted_from >= 0], batch.nationality]
+    orders = [spell_order, spell_order[batch.posted_from >= 0] + 0.5, np.full(batch.size, np.inf)]
+    person, country, order = np.concatenate(persons), np.concatenate(countries), np.concatenate(orders)
+    keep = np.array([modelled(batch, int(c)) for c in range(n_codes)], dtype=bool)[country]
+    person, country, order = person[keep], country[keep], order[keep]
+    key = person * n_codes + country
+    idx = np.lexsort((order, key))
+    first = np.ones(idx.size, dtype=bool)
+    first[1:] = key[idx][1:] != key[idx][:-1]
+    sel = idx[first]
+    final = np.lexsort((order[sel], person[sel]))
+    return person[sel][final], country[sel][final]
+
+
+def cell_for(kb: Knowledge, batch: Batch, country: str, branch: Branch) -> Cell:
+    if country in batch.custom_schemes:
+        return custom_cell(batch.custom_schemes[country], branch)
+    return kb.cell(country, branch)
+
+
+def rule_for(batch: Batch, country: str, branch: Branch) -> Rule | None:
+    if country in batch.custom_schemes:
+        return CUSTOM_RULES.get(branch)
+    return rules_for(country).get(branch)
+
+
+def _exists(cell: Cell, national: Bools, when: np.ndarray) -> Bools:
+    """Does a scheme exist for the person's group on the date (anything but no_scheme)?"""
+    fw_code, _ = _status_at(_timeline(cell.foreign_workers), when)
+    nat_code, _ = _status_at(_timeline(cell.nationals), when) if cell.nationals else (fw_code, None)
+    code = np.where(national, nat_code, fw_code)
+    return np.asarray((code >= 0) & (code != STATUS_CODE[Coverage.no_scheme]), dtype=bool)
+
+
+def _export(cell: Cell, when: np.ndarray, kind: Ints) -> Bools:
+    """Payable abroad per the atlas: lump sums if paid on departure, others if exported."""
+    from migrantsp.engine.benefit import LUMP_SUM
+
+    out = np.zeros(kind.size, dtype=bool)
+    for i in range(kind.size):
+        d = when[i].astype(object)
+        tl = cell.portability.lump_sum_on_departure if kind[i] == LUMP_SUM else cell.portability.export
+        fact = status_at(tl, d)
+        out[i] = fact is not None and fact.value is Answer.yes
+    return out
+
+
+def evaluate(batch: Batch, kb: Knowledge, branches: Sequence[Branch], trace: bool = False) -> Results:
+    row_person, row_country = build_rows(batch)
+    n = row_person.size
+    tr = Trace(enabled=trace)
+    results = Results(
+        batch=batch,
+        row_person=row_person,
+        row_country=row_country,
+        branches={b: BranchColumns.empty(n) for b in branches},
+        trace=tr,
+        knowledge_version=kb.version,
+    )
+    for code in np.unique(row_country).tolist():
+        country = batch.countries.codes[code]
+        rows = np.flatnonzero(row_country == code)
+        persons = row_person[rows]
+        pos = np.full(batch.size, -1, dtype=np.int64)
+        pos[persons] = np.arange(rows.size)
+        national = batch.nationality[persons] == code
+        for branch in branches:
+            cell = cell_for(kb, batch, country, branch)
+            cov = scheme_coverage(batch, country, cell)
+            ctx = BranchContext(
+                country=country,
+                branch=branch,
+                batch=batch,
+                parameters=kb.parameters,
+                person=persons,
+                rows=rows,
+                coverage=cov,
+                seg_row=pos[batch.person[cov.spell]],
+                contingency=batch.evaluation[persons],
+                trace=tr,
+                cell=cell,
+            )
+            results.contexts[(country, branch)] = ctx
+            _assess(ctx, cell, national, results.branches[branch], rows)
+    return results
+
+
+def _assess(ctx: BranchContext, cell: Cell, national: Bools, out: BranchColumns, rows: Ints) -> None:
+    insured = ctx.insured_months()
+    exists = _exists(cell, national, ctx.contingency)
+    out.insured_months[rows] = insured
+    out.credited_months[rows] = insured
+    no_scheme = (insured == 0) & ~exists
+    not_covered = (insured == 0) & exists
+    out.status[rows[no_scheme]] = NO_SCHEME
+    out.status[rows[not_covered]] = NOT_COVERED
+    for i in np.flatnonzero(~no_scheme).tolist():
+        out.scheme[rows[i]] = cell.schemes[0] if cell.schemes else ""
+    if ctx.trace.enabled:
+        _explain_coverage(ctx, cell, insured, no_scheme, national)
+    active = insured > 0
+    if not active.any():
+        return
+    rule = rule_for(ctx.batch, ctx.country, ctx.branch)
+    if rule is None:
+        raise LookupError(f"no rule for {ctx.country} {ctx.branch.value}, yet the person is insured there")
+    sub = ctx.subset(active)
+    benefit: Benefit = rule(sub)
+    r = rows[active]
+    out.status[r] = np.where(benefit.entitled, ENTITLED, NOT_ENTITLED)
+    out.kind[r] = benefit.kind
+    out.per[r] = benefit.per
+    out.amount[r] = np.where(benefit.entitled, benefit.amount, np.nan)
+    abroad = (
+        benefit.payable_abroad
+        if benefit.payable_abroad is not None
+        else _export(cell, sub.contingency, benefit.kind)
+    )
+    out.payable_abroad[r] = abroad & benefit.entitled
+    out.method[r] = 0
+
+
+def _explain_coverage(
+    ctx: BranchContext, cell: Cell, insured: Ints, no_scheme: Bools, national: Bools
+) -> None:
+    """Reasons about who is insured: no scheme, or which spells were left out and why."""
+    cov: SchemeCoverage = ctx.coverage
+    for i in range(ctx.n):
+        row = ctx.rows[i : i + 1]
+        if no_scheme[i]:
+            when = ctx.contingency[i].astype(object)
+            tl = cell.nationals if national[i] and cell.nationals else cell.foreign_workers
+            fact = status_at(tl, when) or tl[0]
+            ctx.trace.add(row, ctx.branch, Step("reason", "no_scheme", fact.text, tuple(fact.sources)))
+            continue
+        mine = ctx.batch.person[cov.uncovered_spell] == ctx.person[i]
+        for w in sorted(set(cov.uncovered_why[mine].tolist())):
+            if w >= 0:
+                why = cov.whys[w]
+                ctx.trace.add(row, ctx.branch, Step("reason", why.code, why.message, why.sources))
+        if insured[i] == 0 and not mine.any():
+            f = cell.nationals_abroad[0] if national[i] else cell.foreign_workers[0]
+            msg = f"No insured periods in {ctx.country}: the career has no work there" + (
+                " and no contributions from abroad" if national[i] else ""
+            )
+            ctx.trace.add(row, ctx.branch, Step("reason", "no_insured_periods", msg, tuple(f.sources)))
+        elif insured[i] > 0:
+            msg = f"{int(insured[i])} insured months in {cell.schemes[0] if cell.schemes else ctx.country}"
+            srcs = tuple(cell.foreign_workers[-1].sources)
+            ctx.trace.add(row, ctx.branch, Step("reason", "insured_months", msg, srcs))

@@ -1,0 +1,21 @@
+"""National rules, one module per member state: for each branch, a vectorised function of a
+`BranchContext` returning a `Benefit`. `rules_for(country)` gives a state's rules by branch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import import_module
+
+from migrantsp.domain import ASEAN, Branch
+from migrantsp.engine.benefit import Benefit
+from migrantsp.engine.context import BranchContext
+
+Rule = Callable[[BranchContext], Benefit]
+
+
+def rules_for(country: str) -> dict[Branch, Rule]:
+    """The rules module of a member state (`migrantsp.rules.<iso3 lower>`), by branch."""
+    if country not in ASEAN:
+        raise KeyError(country)
+    module = import_module(f"migrantsp.rules.{country.lower()}")
+    return dict(module.RULES)
