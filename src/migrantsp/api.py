@@ -1,8 +1,8 @@
 """The Python API: the same objects the command line prints.
 
-    >>> from migrantsp.api import entitlements
-    >>> result = entitlements("career.yaml")           # a path, a dict, or a Career
-    >>> result["entitlements"][0]["status"]
+>>> from migrantsp.api import entitlements
+>>> result = entitlements("career.yaml")           # a path, a dict, or a Career
+>>> result["entitlements"][0]["status"]
 """
 
 from __future__ import annotations

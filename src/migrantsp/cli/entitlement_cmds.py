@@ -39,8 +39,10 @@ def entitlements_cmd(
     if format is Format.json:
         out.print(json.dumps(doc, indent=2, ensure_ascii=False), markup=False)
         return
-    table = Table(title=f"Entitlements on {doc['evaluation_date']} (instrument: {doc['instrument']})",
-                  title_justify="left")
+    table = Table(
+        title=f"Entitlements on {doc['evaluation_date']} (instrument: {doc['instrument']})",
+        title_justify="left",
+    )
     for col in ("country", "branch", "status", "insured", "credited", "benefit", "abroad", "why"):
         table.add_column(col, overflow="fold")
     for row in doc["entitlements"]:
@@ -50,7 +52,14 @@ def entitlements_cmd(
             amount = "in kind" if b["amount"] is None else f"{b['amount']:,.2f} {b['currency']}/{b['per']}"
             benefit = f"{b['kind'].replace('_', ' ')} {amount}"
         why = row["reasons"][-1]["message"] if row["reasons"] else ""
-        table.add_row(row["country"], row["branch"], row["status"].replace("_", " "), str(row["insured_months"]),
-                      str(row["credited_months"]), benefit, "yes" if b and b["payable_abroad"] else "",
-                      why)
+        table.add_row(
+            row["country"],
+            row["branch"],
+            row["status"].replace("_", " "),
+            str(row["insured_months"]),
+            str(row["credited_months"]),
+            benefit,
+            "yes" if b and b["payable_abroad"] else "",
+            why,
+        )
     out.print(table)

@@ -68,6 +68,8 @@ def union_length(group: Ints, start: Ints, end: Ints, n_groups: int) -> Ints:
         return np.zeros(n_groups, dtype=np.int64)
     keep = end >= start
     group, start, end = group[keep], start[keep], end[keep]
+    if group.size == 0:
+        return np.zeros(n_groups, dtype=np.int64)
     order = np.lexsort((start, group))
     g, s, e = group[order], start[order], end[order]
     running = np.maximum.accumulate(e + g * _GROUP)

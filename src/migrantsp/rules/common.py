@@ -1,0 +1,63 @@
+"""Small vectorised building blocks national rules share (each says what it assumes)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from migrantsp.engine.benefit import DAILY_ALLOWANCE, GRANT, IN_KIND, Benefit
+from migrantsp.engine.context import BranchContext
+from migrantsp.engine.timecols import Bools, Floats, add_months
+
+DAYS_PER_MONTH = 30.0  # monthly wage -> daily wage, the convention the member states' laws use
+
+
+def at_pensionable_age(ctx: BranchContext, age_years: Floats) -> BranchContext:
+    """Old age is assessed at the later of the evaluation date and the date the person reaches `age_years`
+    (contract section 1: an accrued-rights statement, no insurance after the last spell)."""
+    months = np.round(np.asarray(age_years, dtype=np.float64) * 12).astype(np.int64)
+    reached = add_months(ctx.birth, months)
+    moved = ctx.at(np.maximum(ctx.contingency, reached))
+    moved.reason(
+        np.ones(ctx.n, bool),
+        "assessed_at",
+        "Assessed on {on}: the later of the evaluation date and "
+        "the date the person reaches pensionable age {age:g}",
+        (),
+        on=moved.contingency,
+        age=age_years,
+    )
+    return moved
+
+
+def meets(
+    ctx: BranchContext, have: Floats, need: Floats, code: str, what: str, sources: Sequence[str]
+) -> Bools:
+    """`have >= need`, with a cited reason either way."""
+    ok = np.asarray(have >= need, dtype=bool)
+    ctx.reason(ok, code, f"{{have}} {what}: at least {{need}} required, met", sources, have=have, need=need)
+    ctx.reason(
+        ~ok, code, f"{{have}} {what}: at least {{need}} required, not met", sources, have=have, need=need
+    )
+    return ok
+
+
+def in_kind(ctx: BranchContext, eligible: Bools) -> Benefit:
+    return Benefit.of(eligible, IN_KIND, np.nan)
+
+
+def daily(ctx: BranchContext, eligible: Bools, per_day: Floats) -> Benefit:
+    return Benefit.of(eligible, DAILY_ALLOWANCE, per_day)
+
+
+def grant(ctx: BranchContext, eligible: Bools, amount: Floats) -> Benefit:
+    return Benefit.of(eligible, GRANT, amount)
+
+
+def amount_unknown(
+    ctx: BranchContext, eligible: Bools, kind: int, message: str, sources: Sequence[str]
+) -> Benefit:
+    """Entitled, but the knowledge base does not establish the amount: say so (amount null), never guess."""
+    ctx.reason(eligible, "amount_unknown", message, sources)
+    return Benefit.of(eligible, kind, np.nan)
