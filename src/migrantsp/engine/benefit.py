@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from migrantsp.engine.timecols import Bools, Floats, Ints
 
@@ -34,7 +35,7 @@ class Benefit:
 
     @classmethod
     def of(
-        cls, entitled: Bools, kind: int, amount: Floats | float, payable_abroad: Bools | None = None
+        cls, entitled: Bools, kind: int, amount: npt.ArrayLike, payable_abroad: Bools | None = None
     ) -> Benefit:
         n = entitled.size
         return cls(
@@ -46,9 +47,14 @@ class Benefit:
 
     @classmethod
     def pension_or_lump_sum(
-        cls, qualifies: Bools, pension: Floats, lump_sum: Floats, lump_sum_due: Bools | None = None
+        cls,
+        qualifies: Bools,
+        pension: npt.ArrayLike,
+        lump_sum: npt.ArrayLike,
+        lump_sum_due: Bools | None = None,
     ) -> Benefit:
         """A pension where the qualifying conditions are met, otherwise a lump sum where one is due."""
+        lump_sum = np.asarray(lump_sum, dtype=np.float64)
         due = (lump_sum > 0) if lump_sum_due is None else lump_sum_due & (lump_sum > 0)
         return cls(
             entitled=qualifies | due,

@@ -94,7 +94,7 @@ def _ages_of(exclusions: list[Exclusion]) -> list[int]:
 
 
 def _matches(e: Exclusion, batch: Batch, sp: Ints, t: Days, length_months: Ints, entry_age: Ints) -> Bools:
-    """Does exclusion `e` leave out spell pieces (spell index `sp`, starting on `t`)? All fields must match."""
+    """Does exclusion `e` leave out spell pieces (spell `sp`, starting on `t`)? All fields must match."""
     w = e.who
     hit = np.ones(sp.size, dtype=bool)
     tested = False

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from migrantsp.domain import ASEAN, Branch, Coverage
+from migrantsp.domain import ASEAN, Answer, Branch, Coverage
 from migrantsp.engine.batch import Batch
 from migrantsp.engine.benefit import (
     ENTITLED,
@@ -25,7 +25,6 @@ from migrantsp.engine.coverage import STATUS_CODE, SchemeCoverage, _status_at, _
 from migrantsp.engine.timecols import Bools, Floats, Ints
 from migrantsp.engine.trace import Step, Trace
 from migrantsp.knowledge.base import Knowledge, status_at
-from migrantsp.domain import Answer
 from migrantsp.knowledge.schema import Cell
 from migrantsp.rules import Rule, rules_for
 from migrantsp.rules.custom import RULES as CUSTOM_RULES

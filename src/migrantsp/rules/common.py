@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 from migrantsp.engine.benefit import DAILY_ALLOWANCE, GRANT, IN_KIND, Benefit
 from migrantsp.engine.context import BranchContext
-from migrantsp.engine.timecols import Bools, Floats, add_months
+from migrantsp.engine.timecols import Bools, add_months
 
 DAYS_PER_MONTH = 30.0  # monthly wage -> daily wage, the convention the member states' laws use
 
 
-def at_pensionable_age(ctx: BranchContext, age_years: Floats) -> BranchContext:
+def at_pensionable_age(ctx: BranchContext, age_years: npt.ArrayLike) -> BranchContext:
     """Old age is assessed at the later of the evaluation date and the date the person reaches `age_years`
     (contract section 1: an accrued-rights statement, no insurance after the last spell)."""
     months = np.round(np.asarray(age_years, dtype=np.float64) * 12).astype(np.int64)
@@ -32,10 +33,10 @@ def at_pensionable_age(ctx: BranchContext, age_years: Floats) -> BranchContext:
 
 
 def meets(
-    ctx: BranchContext, have: Floats, need: Floats, code: str, what: str, sources: Sequence[str]
+    ctx: BranchContext, have: npt.ArrayLike, need: npt.ArrayLike, code: str, what: str, sources: Sequence[str]
 ) -> Bools:
     """`have >= need`, with a cited reason either way."""
-    ok = np.asarray(have >= need, dtype=bool)
+    ok = np.asarray(np.asarray(have) >= np.asarray(need), dtype=bool)
     ctx.reason(ok, code, f"{{have}} {what}: at least {{need}} required, met", sources, have=have, need=need)
     ctx.reason(
         ~ok, code, f"{{have}} {what}: at least {{need}} required, not met", sources, have=have, need=need
@@ -47,11 +48,11 @@ def in_kind(ctx: BranchContext, eligible: Bools) -> Benefit:
     return Benefit.of(eligible, IN_KIND, np.nan)
 
 
-def daily(ctx: BranchContext, eligible: Bools, per_day: Floats) -> Benefit:
+def daily(ctx: BranchContext, eligible: Bools, per_day: npt.ArrayLike) -> Benefit:
     return Benefit.of(eligible, DAILY_ALLOWANCE, per_day)
 
 
-def grant(ctx: BranchContext, eligible: Bools, amount: Floats) -> Benefit:
+def grant(ctx: BranchContext, eligible: Bools, amount: npt.ArrayLike) -> Benefit:
     return Benefit.of(eligible, GRANT, amount)
 
 

@@ -12,13 +12,14 @@ import numpy as np
 from migrantsp.domain import Branch
 from migrantsp.engine.benefit import GRANT, Benefit
 from migrantsp.engine.context import BranchContext
+from migrantsp.engine.timecols import Floats
 from migrantsp.rules.common import DAYS_PER_MONTH, at_pensionable_age, daily, grant, in_kind, meets
 
 CEILING = "ssf.contribution.wage_ceiling"
 FLOOR = "ssf.contribution.wage_floor"
 
 
-def _daily_wage(ctx: BranchContext) -> np.ndarray:  # type: ignore[type-arg]
+def _daily_wage(ctx: BranchContext) -> Floats:
     """Average insured wage of the last 9 months, capped, per day (the Act takes the best 3 of those 9)."""
     return ctx.average_wage(last_months=9, ceiling=CEILING, floor=FLOOR) / DAYS_PER_MONTH
 
@@ -170,7 +171,7 @@ def employment_injury(ctx: BranchContext) -> Benefit:
         at_work,
         "compensation",
         "Injured at work on the evaluation date: {rate:.0%} of the monthly wage "
-        "{wage} (capped at {cap} a month) = {amount} a day while unable to work; medical costs are paid in full",
+        "{wage} (capped at {cap} a month) = {amount} a day while unable to work; medical costs paid in full",
         ctx.sources_of("wcf.employment_injury.periodic_rate", "wcf.contribution.earnings_ceiling"),
         rate=rate,
         wage=wage,
