@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
 
 from migrantsp import __version__
 from migrantsp.domain import BRANCH_LABELS, Branch
@@ -111,3 +113,47 @@ def explain(res: Results, person: int, branches: list[Branch]) -> str:
                 lines.append(f"  - {step.message}{src}")
         lines.append("")
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- the output format, as models (JSON Schema)
+class ReasonOut(BaseModel):
+    code: str
+    message: str
+    sources: list[str] = Field(min_length=1)
+
+
+class BenefitOut(BaseModel):
+    kind: Literal["pension", "lump_sum", "daily_allowance", "in_kind", "grant"]
+    amount: float | None = Field(
+        description="What the country pays, supplement included; null for in_kind, "
+        "or where the knowledge base does not establish the amount (reason amount_unknown)"
+    )
+    currency: str
+    per: Literal["month", "once", "day"]
+    payable_abroad: bool
+    method: Literal["independent", "pro_rata", "direct", "integration"]
+    independent_amount: float | None
+    theoretical_amount: float | None
+    pro_rata_amount: float | None
+    supplement_amount: float
+
+
+class EntitlementOut(BaseModel):
+    country: str
+    branch: Branch
+    scheme: str | None
+    status: Literal["entitled", "not_entitled", "not_covered", "no_scheme"]
+    insured_months: int
+    credited_months: int
+    benefit: BenefitOut | None
+    reasons: list[ReasonOut] = Field(min_length=1)
+
+
+class EntitlementsOut(BaseModel):
+    """What each country owes a person (contract section 2)."""
+
+    schema_version: Literal["1"]
+    evaluation_date: date
+    instrument: str
+    knowledge_version: str
+    entitlements: list[EntitlementOut]

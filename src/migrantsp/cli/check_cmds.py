@@ -56,6 +56,8 @@ def check(
 
 class SchemaName(StrEnum):
     atlas = "atlas"
+    career = "career"
+    entitlements = "entitlements"
     country = "country"
     parameter = "parameter"
 
@@ -65,10 +67,14 @@ class SchemaName(StrEnum):
 def schema(name: SchemaName = typer.Argument(..., help="Which format.")) -> None:
     """Print the JSON Schema of a public file format."""
     from migrantsp.atlas import AtlasCell
+    from migrantsp.career import Career
     from migrantsp.knowledge.schema import CountryFile, ParameterFile
+    from migrantsp.results import EntitlementsOut
 
     models: dict[SchemaName, type[BaseModel]] = {
         SchemaName.atlas: AtlasCell,
+        SchemaName.career: Career,
+        SchemaName.entitlements: EntitlementsOut,
         SchemaName.country: CountryFile,
         SchemaName.parameter: ParameterFile,
     }

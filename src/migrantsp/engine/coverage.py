@@ -65,11 +65,15 @@ def _timeline(facts: list[Any]) -> tuple[Days, Days, Ints]:
 
 def _status_at(tl: tuple[Days, Days, Ints], when: Days) -> tuple[Ints, Ints]:
     """Status code and timeline entry in force on each date (NONE, -1 where nothing is in force)."""
-    froms, untils, codes = tl
-    idx = np.searchsorted(froms, when, side="right") - 1
+    froms, untils, codes = tl[0].view(np.int64), tl[1].view(np.int64), tl[2]
+    day = when.view(np.int64)
+    if froms.size == 1:  # the common case: one rule since a date
+        ok = (day >= froms[0]) & (day <= untils[0])
+        return np.where(ok, codes[0], NONE), np.where(ok, 0, -1)
+    idx = np.searchsorted(froms, day, side="right") - 1
     ok = idx >= 0
     safe = np.maximum(idx, 0)
-    ok &= when <= untils[safe]
+    ok &= day <= untils[safe]
     return np.where(ok, codes[safe], NONE), np.where(ok, idx, -1)
 
 
@@ -127,13 +131,23 @@ def _matches(e: Exclusion, batch: Batch, sp: Ints, t: Days, length_months: Ints,
     return hit if tested else np.zeros(sp.size, dtype=bool)
 
 
-def scheme_coverage(
-    batch: Batch, country: str, cell: Cell, equal_treatment: Bools | None = None
-) -> SchemeCoverage:
-    """Insured pieces of every spell under `country`'s scheme for one atlas cell.
+@dataclass
+class Pieces:
+    """Candidate spells of one country cut at every date a rule changes: shared by the branches."""
 
-    `equal_treatment` (per person) lifts nationality conditions: the person is treated as a national.
-    """
+    spell: Ints
+    start: Days
+    end: Days
+    work: Bools  # at work in the country (or posted from it); otherwise a national abroad
+    national: Bools  # treated as a national (nationality, or equality of treatment)
+    length_months: Ints
+    entry_age: Ints
+
+
+def spell_pieces(
+    batch: Batch, country: str, cells: list[Cell], equal_treatment: Bools | None = None
+) -> Pieces:
+    """Cut the spells that may be insured in `country` at every date any of `cells` changes a rule."""
     c = batch.countries.index(country)
     nat = batch.nationality[batch.person] == c
     if equal_treatment is not None:
@@ -141,21 +155,58 @@ def scheme_coverage(
     at_work = (batch.country == c) | (batch.posted_from == c)
     abroad = ~at_work & (batch.nationality[batch.person] == c)
     cand = np.flatnonzero(at_work | abroad)
-
-    facts: list[Fact] = [*cell.foreign_workers, *cell.nationals, *cell.nationals_abroad, *cell.exclusions]
-    cuts = np.array(_breakpoints(facts), dtype="datetime64[D]")
-    ages = _ages_of(cell.exclusions)
+    facts: list[Fact] = []
+    exclusions: list[Exclusion] = []
+    for cell in cells:
+        facts += [*cell.foreign_workers, *cell.nationals, *cell.nationals_abroad, *cell.exclusions]
+        exclusions += cell.exclusions
     start, end = batch.start[cand], batch.end[cand]
-    cols = [start[:, None], np.clip(cuts[None, :], start[:, None], end[:, None] + 1)]
+    lo, hi = (
+        (start.min(), end.max()) if cand.size else (np.datetime64("1900-01-01"), np.datetime64("1900-01-01"))
+    )
+    cuts = np.array([d for d in _breakpoints(facts) if lo < np.datetime64(d) <= hi], dtype="datetime64[D]")
+    cols = [start[:, None]]
+    if cuts.size:
+        cols.append(np.clip(cuts[None, :], start[:, None], end[:, None] + 1))
+    ages = _ages_of(exclusions)
     if ages:
         births = batch.birth[batch.person[cand]]
         cols += [np.clip(add_years(births, n)[:, None], start[:, None], end[:, None] + 1) for n in ages]
     cols.append(end[:, None] + 1)
-    bounds = np.sort(np.concatenate(cols, axis=1), axis=1)
+    bounds = np.concatenate(cols, axis=1)
+    if bounds.shape[1] > 2:
+        bounds.sort(axis=1)
     p0, p1 = bounds[:, :-1], bounds[:, 1:] - 1
     valid = p1 >= p0
     sp = np.broadcast_to(cand[:, None], p0.shape)[valid]
-    t, t_end = p0[valid], p1[valid]
+    return Pieces(
+        spell=sp,
+        start=p0[valid],
+        end=p1[valid],
+        work=at_work[sp],
+        national=nat[sp],
+        length_months=month_index(batch.end[sp]) - month_index(batch.start[sp]) + 1,
+        entry_age=age_years(batch.birth[batch.person[sp]], batch.start[sp]),
+    )
+
+
+def scheme_coverage(
+    batch: Batch,
+    country: str,
+    cell: Cell,
+    equal_treatment: Bools | None = None,
+    pieces: Pieces | None = None,
+    explain: bool = True,
+) -> SchemeCoverage:
+    """Insured pieces of every spell under `country`'s scheme for one atlas cell.
+
+    `equal_treatment` (per person) lifts nationality conditions: the person is treated as a national.
+    `pieces` (from `spell_pieces` over several cells) saves cutting the spells again; `explain` records
+    why uninsured pieces are not insured (only needed for explanations).
+    """
+    pc = pieces or spell_pieces(batch, country, [cell], equal_treatment)
+    sp, t, t_end, work, is_nat = pc.spell, pc.start, pc.end, pc.work, pc.national
+    length, entry_age = pc.length_months, pc.entry_age
 
     whys: list[Why] = []
 
@@ -167,22 +218,20 @@ def scheme_coverage(
 
     covered = np.zeros(sp.size, dtype=bool)
     reason = np.full(sp.size, -1, dtype=np.int64)
-    work = at_work[sp]
 
     # Status at work: nationals' timeline (when given) for nationals, foreign workers' otherwise.
     fw = _timeline(cell.foreign_workers)
     natl = _timeline(cell.nationals) if cell.nationals else fw
     fw_code, fw_idx = _status_at(fw, t)
-    nt_code, nt_idx = _status_at(natl, t)
-    is_nat = nat[sp]
+    nt_code, nt_idx = _status_at(natl, t) if cell.nationals else (fw_code, fw_idx)
     code = np.where(is_nat, nt_code, fw_code)
     idx = np.where(is_nat, nt_idx, fw_idx)
     joined = batch.voluntary_member[sp]
     ok_work = work & ((code == 0) | ((code == 1) & joined))
-    for k, f in enumerate(cell.foreign_workers):
+    for k, f in enumerate(cell.foreign_workers if explain else []):
         sel = work & ~is_nat & (fw_idx == k) & ~ok_work
         reason[sel] = why(f"foreign_workers_{f.status.value}", f"Foreign workers: {f.text}", tuple(f.sources))
-    for k, f in enumerate(cell.nationals):
+    for k, f in enumerate(cell.nationals if explain else []):
         sel = work & is_nat & (nt_idx == k) & ~ok_work
         reason[sel] = why(f"nationals_{f.status.value}", f"Nationals: {f.text}", tuple(f.sources))
     first = cell.foreign_workers[0]
@@ -193,13 +242,12 @@ def scheme_coverage(
     )
 
     # Exclusions (sector, activity, documents, contract, employer size, age) apply to work in the country.
-    length = month_index(batch.end[sp]) - month_index(batch.start[sp]) + 1
-    entry_age = age_years(batch.birth[batch.person[sp]], batch.start[sp])
     for e in cell.exclusions:
         in_force = (t >= np.datetime64(e.from_)) & (t <= np.datetime64(e.until or date(9999, 12, 31)))
         hit = ok_work & in_force & _matches(e, batch, sp, t, length, entry_age)
         ok_work &= ~hit
-        reason[hit] = why(f"excluded_{e.kind.value}", f"Excluded: {e.text}", tuple(e.sources))
+        if explain:
+            reason[hit] = why(f"excluded_{e.kind.value}", f"Excluded: {e.text}", tuple(e.sources))
     covered |= ok_work
 
     # Abroad: the home scheme's rule for nationals abroad, and contributions actually paid.
@@ -208,7 +256,7 @@ def scheme_coverage(
     home = batch.home_contributions[sp]
     ok_abroad = ~work & ((ab_code == 0) | (ab_code == 1)) & home
     covered |= ok_abroad
-    for k, f in enumerate(cell.nationals_abroad):
+    for k, f in enumerate(cell.nationals_abroad if explain else []):
         sel = ~work & (ab_idx == k) & ~ok_abroad
         if f.status in (Coverage.mandatory, Coverage.voluntary):
             msg = (
@@ -224,11 +272,23 @@ def scheme_coverage(
         tuple(cell.nationals_abroad[0].sources),
     )
     unc = ~covered
+    spell, start, end = _merge_runs(sp[covered], t[covered], t_end[covered])
     return SchemeCoverage(
-        spell=sp[covered],
-        start=t[covered],
-        end=t_end[covered],
+        spell=spell,
+        start=start,
+        end=end,
         uncovered_spell=sp[unc],
         uncovered_why=reason[unc],
         whys=whys,
     )
+
+
+def _merge_runs(spell: Ints, start: Days, end: Days) -> tuple[Ints, Days, Days]:
+    """Join consecutive insured pieces of the same spell (cutting at rule dates left them apart)."""
+    if spell.size < 2:
+        return spell, start, end
+    new = np.ones(spell.size, dtype=bool)
+    new[1:] = (spell[1:] != spell[:-1]) | (start[1:] != end[:-1] + 1)
+    first = np.flatnonzero(new)
+    last = np.r_[first[1:] - 1, spell.size - 1]
+    return spell[first], start[first], end[last]

@@ -8,21 +8,32 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from migrantsp.domain import ASEAN, Answer, Branch, Coverage
 from migrantsp.engine.batch import Batch
 from migrantsp.engine.benefit import (
     ENTITLED,
+    LUMP_SUM,
     NO_SCHEME,
     NOT_COVERED,
     NOT_ENTITLED,
     Benefit,
 )
 from migrantsp.engine.context import BranchContext
-from migrantsp.engine.coverage import STATUS_CODE, SchemeCoverage, _status_at, _timeline, scheme_coverage
-from migrantsp.engine.timecols import Bools, Floats, Ints
+from migrantsp.engine.coverage import (
+    STATUS_CODE,
+    SchemeCoverage,
+    _status_at,
+    _timeline,
+    scheme_coverage,
+    spell_pieces,
+)
+from migrantsp.engine.timecols import Bools, Days, Floats, Ints
 from migrantsp.engine.trace import Step, Trace
 from migrantsp.knowledge.base import Knowledge, status_at
 from migrantsp.knowledge.schema import Cell
@@ -36,7 +47,7 @@ class BranchColumns:
     """Results of one branch for every row (NaN: not applicable)."""
 
     status: Ints
-    scheme: list[str]
+    scheme: npt.NDArray[np.object_]
     insured_months: Ints
     credited_months: Ints
     kind: Ints
@@ -54,7 +65,7 @@ class BranchColumns:
         nan = np.full(n, np.nan)
         return cls(
             status=np.full(n, NO_SCHEME, dtype=np.int64),
-            scheme=[""] * n,
+            scheme=np.full(n, "", dtype=object),
             insured_months=np.zeros(n, np.int64),
             credited_months=np.zeros(n, np.int64),
             kind=np.zeros(n, np.int64),
@@ -127,17 +138,34 @@ def _exists(cell: Cell, national: Bools, when: np.ndarray) -> Bools:
     return np.asarray((code >= 0) & (code != STATUS_CODE[Coverage.no_scheme]), dtype=bool)
 
 
-def _export(cell: Cell, when: np.ndarray, kind: Ints) -> Bools:
-    """Payable abroad per the atlas: lump sums if paid on departure, others if exported."""
-    from migrantsp.engine.benefit import LUMP_SUM
+def _answer_yes(timeline: list[Any], when: Days) -> Bools:
+    """Vectorised: is the dated answer in force on each date `yes`?"""
+    froms = np.array([f.from_ for f in timeline], dtype="datetime64[D]")
+    untils = np.array([f.until or date(9999, 12, 31) for f in timeline], dtype="datetime64[D]")
+    yes = np.array([f.value is Answer.yes for f in timeline], dtype=bool)
+    idx = np.searchsorted(froms, when, side="right") - 1
+    safe = np.maximum(idx, 0)
+    return np.asarray((idx >= 0) & (when <= untils[safe]) & yes[safe], dtype=bool)
 
-    out = np.zeros(kind.size, dtype=bool)
-    for i in range(kind.size):
-        d = when[i].astype(object)
-        tl = cell.portability.lump_sum_on_departure if kind[i] == LUMP_SUM else cell.portability.export
-        fact = status_at(tl, d)
-        out[i] = fact is not None and fact.value is Answer.yes
-    return out
+
+def _export(cell: Cell, when: Days, kind: Ints) -> Bools:
+    """Payable abroad per the atlas: lump sums if paid on departure, other benefits if exported."""
+    lump = _answer_yes(cell.portability.lump_sum_on_departure, when)
+    other = _answer_yes(cell.portability.export, when)
+    return np.where(kind == LUMP_SUM, lump, other)
+
+
+def _coverage_key(cell: Cell, traced: bool) -> str:
+    """Branches whose coverage rules are the same share one computation (not when explaining: the
+    explanation quotes each cell's own wording)."""
+    if traced:
+        return str(id(cell))
+    parts = [
+        [(f.status.value, str(f.from_), str(f.until)) for f in tl]
+        for tl in (cell.foreign_workers, cell.nationals, cell.nationals_abroad)
+    ]
+    excl = [(e.who.model_dump_json(), str(e.from_), str(e.until)) for e in cell.exclusions]
+    return repr((parts, excl))
 
 
 def evaluate(batch: Batch, kb: Knowledge, branches: Sequence[Branch], trace: bool = False) -> Results:
@@ -159,9 +187,15 @@ def evaluate(batch: Batch, kb: Knowledge, branches: Sequence[Branch], trace: boo
         pos = np.full(batch.size, -1, dtype=np.int64)
         pos[persons] = np.arange(rows.size)
         national = batch.nationality[persons] == code
+        shared: dict[str, SchemeCoverage] = {}
+        cells = {b: cell_for(kb, batch, country, b) for b in branches}
+        pieces = spell_pieces(batch, country, list(cells.values()))
         for branch in branches:
-            cell = cell_for(kb, batch, country, branch)
-            cov = scheme_coverage(batch, country, cell)
+            cell = cells[branch]
+            key = _coverage_key(cell, tr.enabled)
+            if key not in shared:
+                shared[key] = scheme_coverage(batch, country, cell, pieces=pieces, explain=tr.enabled)
+            cov = shared[key]
             ctx = BranchContext(
                 country=country,
                 branch=branch,
@@ -189,8 +223,7 @@ def _assess(ctx: BranchContext, cell: Cell, national: Bools, out: BranchColumns,
     not_covered = (insured == 0) & exists
     out.status[rows[no_scheme]] = NO_SCHEME
     out.status[rows[not_covered]] = NOT_COVERED
-    for i in np.flatnonzero(~no_scheme).tolist():
-        out.scheme[rows[i]] = cell.schemes[0] if cell.schemes else ""
+    out.scheme[rows[~no_scheme]] = cell.schemes[0] if cell.schemes else ""
     if ctx.trace.enabled:
         _explain_coverage(ctx, cell, insured, no_scheme, national)
     active = insured > 0

@@ -19,6 +19,18 @@ Bools = npt.NDArray[np.bool_]
 _EPOCH_MONTH = np.datetime64("1900-01", "M").astype(np.int64)
 _GROUP = np.int64(1 << 20)  # > any month index we use; separates groups in running maxima
 
+# Calendar arithmetic on datetime64 is slow; a lookup table from day number to (month, day of month)
+# over 1800-2299 makes month indices and ages plain integer indexing.
+_T0 = np.datetime64("1800-01-01", "D").astype(np.int64)
+_T_DAYS = np.arange(np.datetime64("1800-01-01", "D"), np.datetime64("2300-01-01", "D"))
+_T_MONTH = (_T_DAYS.astype("datetime64[M]").astype(np.int64) - _EPOCH_MONTH).astype(np.int32)
+_T_DOM = (_T_DAYS - _T_DAYS.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int8)
+_T_LAST = _T_DAYS.size - 1
+
+
+def _day_number(days: Days) -> Ints:
+    return cast(Ints, np.clip(days.astype("datetime64[D]").view(np.int64) - _T0, 0, _T_LAST))
+
 
 def day(d: date | str) -> np.datetime64:
     return np.datetime64(d, "D")
@@ -26,7 +38,7 @@ def day(d: date | str) -> np.datetime64:
 
 def month_index(days: Days) -> Ints:
     """Calendar month of each date, counted from January 1900."""
-    return days.astype("datetime64[M]").astype(np.int64) - _EPOCH_MONTH
+    return _T_MONTH[_day_number(days)].astype(np.int64)
 
 
 def month_start(months: Ints) -> Days:
@@ -52,9 +64,9 @@ def add_months(days: Days, months: npt.ArrayLike) -> Days:
 
 def age_years(birth: Days, on: Days) -> Ints:
     """Age in completed years on each date."""
-    bm, om = birth.astype("datetime64[M]"), on.astype("datetime64[M]")
-    months = (om - bm).astype(np.int64)
-    before_birthday = (on - om.astype("datetime64[D]")) < (birth - bm.astype("datetime64[D]"))
+    b, o = _day_number(birth), _day_number(on)
+    months = _T_MONTH[o].astype(np.int64) - _T_MONTH[b]
+    before_birthday = _T_DOM[o] < _T_DOM[b]
     return cast(Ints, (months - before_birthday) // 12)
 
 
@@ -70,8 +82,12 @@ def union_length(group: Ints, start: Ints, end: Ints, n_groups: int) -> Ints:
     group, start, end = group[keep], start[keep], end[keep]
     if group.size == 0:
         return np.zeros(n_groups, dtype=np.int64)
-    order = np.lexsort((start, group))
-    g, s, e = group[order], start[order], end[order]
+    key = group * _GROUP + start
+    if np.all(key[1:] >= key[:-1]):  # usually already in order: careers are stored person by person
+        g, s, e = group, start, end
+    else:
+        order = np.argsort(key, kind="stable")
+        g, s, e = group[order], start[order], end[order]
     running = np.maximum.accumulate(e + g * _GROUP)
     prev = np.empty_like(running)
     prev[0] = -1

@@ -14,20 +14,28 @@ from migrantsp.engine.timecols import Bools, add_months
 DAYS_PER_MONTH = 30.0  # monthly wage -> daily wage, the convention the member states' laws use
 
 
-def at_pensionable_age(ctx: BranchContext, age_years: npt.ArrayLike) -> BranchContext:
-    """Old age is assessed at the later of the evaluation date and the date the person reaches `age_years`
-    (contract section 1: an accrued-rights statement, no insurance after the last spell)."""
+def at_pensionable_age(
+    ctx: BranchContext, age_years: str | npt.ArrayLike, sources: Sequence[str] = ()
+) -> BranchContext:
+    """Old age is assessed at the later of the evaluation date and the date the person reaches
+    pensionable age (contract section 1: accrued rights, no insurance after the last spell).
+
+    `age_years` is a parameter path (read and cited) or ages per row with their `sources`.
+    """
+    if isinstance(age_years, str):
+        sources = ctx.sources_of(age_years)
+        age_years = ctx.param(age_years)
     months = np.round(np.asarray(age_years, dtype=np.float64) * 12).astype(np.int64)
     reached = add_months(ctx.birth, months)
     moved = ctx.at(np.maximum(ctx.contingency, reached))
     moved.reason(
         np.ones(ctx.n, bool),
         "assessed_at",
-        "Assessed on {on}: the later of the evaluation date and "
-        "the date the person reaches pensionable age {age:g}",
-        (),
+        "Assessed on {on}: the later of the evaluation date and the date the person reaches pensionable "
+        "age {age:g}",
+        sources,
         on=moved.contingency,
-        age=age_years,
+        age=np.asarray(age_years, dtype=np.float64),
     )
     return moved
 

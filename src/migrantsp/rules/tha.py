@@ -50,7 +50,10 @@ def sickness(ctx: BranchContext) -> Benefit:
     )
     working = ctx.insured_on_contingency()
     ctx.reason(
-        ~working, "not_working", "Not in insured work on the evaluation date: no earnings to replace", ()
+        ~working,
+        "not_working",
+        "Not in insured work on the evaluation date: no earnings to replace",
+        ("TH10",),
     )
     rate = ctx.param("ssf.sickness.allowance_rate")
     days = ctx.param("ssf.sickness.max_days_per_episode")
@@ -100,7 +103,7 @@ def unemployment(ctx: BranchContext) -> Benefit:
 
 
 def old_age(ctx: BranchContext) -> Benefit:
-    ctx = at_pensionable_age(ctx, ctx.param("ssf.old_age.pensionable_age"))
+    ctx = at_pensionable_age(ctx, "ssf.old_age.pensionable_age")
     months = ctx.months()
     need = ctx.param("ssf.old_age.qualifying_months")
     qualifies = meets(

@@ -1,0 +1,141 @@
+"""Properties every rule must keep, checked on generated careers (hypothesis) and a large random batch."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from migrantsp.api import entitlements
+from migrantsp.domain import ASEAN, ASEAN_CODES, BRANCHES, SECTOR_ORDER, Activity
+from migrantsp.engine.batch import Batch
+from migrantsp.engine.evaluate import evaluate
+from migrantsp.engine.sample import TEST_WAGE, random_batch
+from migrantsp.knowledge.base import knowledge
+from migrantsp.rules import rules_for
+
+
+def _has_rules(code: str) -> bool:
+    try:
+        rules_for(code)
+    except ModuleNotFoundError:
+        return False
+    return True
+
+
+COUNTRIES = [c for c in ASEAN_CODES if _has_rules(c)]
+ALL_RULES = len(COUNTRIES) == len(ASEAN_CODES)
+SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@st.composite
+def careers(draw: st.DrawFn) -> dict[str, Any]:
+    host = draw(st.sampled_from(COUNTRIES))
+    nationality = draw(st.sampled_from(COUNTRIES))
+    birth = date(1960, 1, 1) + timedelta(days=draw(st.integers(0, 35 * 365)))
+    n = draw(st.integers(1, 3))
+    spells = []
+    cursor = birth + timedelta(days=18 * 365)
+    for _ in range(n):
+        start = cursor + timedelta(days=draw(st.integers(0, 400)))
+        end = start + timedelta(days=draw(st.integers(30, 12 * 365)))
+        spells.append({
+            "country": draw(st.sampled_from([host, nationality])),
+            "start": start.isoformat(), "end": end.isoformat(),
+            "sector": draw(st.sampled_from([s.value for s in SECTOR_ORDER])),
+            "activity": draw(st.sampled_from([a.value for a in Activity])),
+            "documented": draw(st.booleans()),
+            "home_contributions": draw(st.booleans()),
+            "monthly_wage": TEST_WAGE[host] * draw(st.floats(0.3, 3.0)),
+        })  # fmt: skip
+        cursor = end
+    for s in spells:
+        s["monthly_wage"] = TEST_WAGE[s["country"]]
+    evaluation = cursor + timedelta(days=draw(st.integers(0, 3000)))
+    return {
+        "person": {"birth_date": birth.isoformat(), "sex": draw(st.sampled_from(["female", "male"])),
+                   "nationality": nationality},
+        "spells": spells,
+        "evaluate": {"date": evaluation.isoformat()},
+    }  # fmt: skip
+
+
+def _rows(result: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    return {(r["country"], r["branch"]): r for r in result["entitlements"]}
+
+
+@SETTINGS
+@given(careers())
+def test_every_row_has_a_cited_reason(career: dict[str, Any]) -> None:
+    result = entitlements(career)
+    assert result["entitlements"]
+    for row in result["entitlements"]:
+        assert row["reasons"], row
+        for reason in row["reasons"]:
+            assert reason["sources"], (row["country"], row["branch"], reason)
+
+
+@SETTINGS
+@given(careers(), st.randoms())
+def test_the_order_of_spells_changes_nothing(career: dict[str, Any], rnd: Any) -> None:
+    shuffled = dict(career, spells=list(career["spells"]))
+    rnd.shuffle(shuffled["spells"])
+    a, b = _rows(entitlements(career)), _rows(entitlements(shuffled))
+    assert a.keys() == b.keys()
+    for key in a:
+        for field in ("status", "insured_months", "credited_months", "benefit"):
+            assert a[key][field] == b[key][field], (key, field)
+
+
+@SETTINGS
+@given(careers(), st.integers(30, 5 * 365))
+def test_more_insured_time_never_lowers_an_amount(career: dict[str, Any], extra_days: int) -> None:
+    """Extending the last spell (same job, same wage, evaluation date unchanged) never hurts."""
+    last = career["spells"][-1]
+    longer_end = date.fromisoformat(last["end"]) + timedelta(days=extra_days)
+    evaluation = max(date.fromisoformat(career["evaluate"]["date"]), longer_end)
+    base = dict(career, evaluate={"date": evaluation.isoformat()})
+    longer = dict(base, spells=[*career["spells"][:-1], dict(last, end=longer_end.isoformat())])
+    a, b = _rows(entitlements(base)), _rows(entitlements(longer))
+    for key, row in a.items():
+        if row["status"] != "entitled":
+            continue
+        other = b[key]
+        assert other["status"] == "entitled", (key, row["reasons"], other["reasons"])
+        if row["benefit"]["kind"] == other["benefit"]["kind"] and row["benefit"]["amount"] is not None:
+            assert other["benefit"]["amount"] >= row["benefit"]["amount"] - 1e-6, (key, row, other)
+
+
+@pytest.mark.skipif(not ALL_RULES, reason="needs every member state's rules")
+def test_a_worker_alone_equals_the_same_worker_in_a_batch_of_100000() -> None:
+    kb = knowledge()
+    batch = random_batch(100_000, seed=7)
+    whole = evaluate(batch, kb, list(BRANCHES))
+    rng = np.random.default_rng(3)
+    for i in rng.choice(batch.size, 25, replace=False).tolist():
+        alone = evaluate(batch.take(np.array([i])), kb, list(BRANCHES))
+        mine = np.flatnonzero(whole.row_person == i)
+        assert [batch.countries.codes[c] for c in whole.row_country[mine]] == [
+            alone.batch.countries.codes[c] for c in alone.row_country
+        ]
+        for b in BRANCHES:
+            w, a = whole.branches[b], alone.branches[b]
+            assert w.status[mine].tolist() == a.status.tolist(), (i, b)
+            assert w.insured_months[mine].tolist() == a.insured_months.tolist(), (i, b)
+            np.testing.assert_allclose(w.amount[mine], a.amount, rtol=1e-12, equal_nan=True)
+
+
+def test_batch_from_careers_matches_columns() -> None:
+    """A batch built from career objects holds the same spells the file said."""
+    from migrantsp.api import as_career
+
+    c = as_career({"person": {"birth_date": "1980-01-01", "sex": "male", "nationality": "KHM"},
+                   "spells": [{"country": "THA", "start": "2005-01-01", "end": "2010-12-31", "monthly_wage": 9000}],
+                   "evaluate": {"date": "2030-01-01"}})  # fmt: skip
+    b = Batch.from_careers([c])
+    assert b.countries.codes[int(b.country[0])] == "THA" and b.wage[0] == 9000
+    assert str(b.end[0]) == "2010-12-31" and ASEAN["KHM"][1] == "KHR"
