@@ -24,6 +24,7 @@ from migrantsp.engine.timecols import (
     Ints,
     age_years,
     month_index,
+    month_start,
     split_at,
     union_length,
 )
@@ -86,7 +87,7 @@ class BranchContext:
     # ------------------------------------------------------------------ insured time
     def _pieces(self) -> tuple[Ints, Ints, Ints]:
         """Insured pieces as (row, first month, last month), cut at each row's contingency month."""
-        key = f"pieces:{self.contingency.tobytes().hex()[:32]}"
+        key = "pieces"  # the cache is reset whenever the contingency or the rows change
         if key not in self._cache:
             cov = self.coverage
             last = month_index(self.contingency)[self.seg_row]
@@ -137,9 +138,13 @@ class BranchContext:
 
     # ------------------------------------------------------------------ wages and contributions
     def _wage_pieces(self, ceiling: str | None, floor: str | None) -> tuple[Ints, Ints, Ints, Floats]:
+        key = f"wages:{ceiling}:{floor}"
+        if key in self._cache:
+            return self._cache[key]  # type: ignore[no-any-return]
         row, m0, m1 = self._pieces()
         wage = self.batch.wage[self.coverage.spell]
         if ceiling is None and floor is None:
+            self._cache[key] = (row, m0, m1, wage)
             return row, m0, m1, wage
         cuts = np.unique(
             np.concatenate(
@@ -148,13 +153,12 @@ class BranchContext:
         )
         idx, p0, p1 = split_at(m0, m1, cuts)
         w = wage[idx]
-        from migrantsp.engine.timecols import month_start
-
         at = month_start(p0)
         if ceiling:
             w = np.fmin(w, self.parameters[self._path(ceiling)].values_at(at))
         if floor:
             w = np.fmax(w, self.parameters[self._path(floor)].values_at(at))
+        self._cache[key] = (row[idx], p0, p1, w)
         return row[idx], p0, p1, w
 
     def average_wage(
@@ -187,8 +191,6 @@ class BranchContext:
             cuts = month_index(self.parameters[self._path(rate)].starts)
             idx, m0, m1 = split_at(m0, m1, cuts)
             row, w = row[idx], w[idx]
-            from migrantsp.engine.timecols import month_start
-
             r = np.nan_to_num(self.parameters[self._path(rate)].values_at(month_start(m0)))
         else:
             r = np.full(row.size, float(rate))

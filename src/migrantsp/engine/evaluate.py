@@ -7,7 +7,7 @@ columns, and tracing only records what the columns already hold.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -187,35 +187,35 @@ def evaluate(batch: Batch, kb: Knowledge, branches: Sequence[Branch], trace: boo
         pos = np.full(batch.size, -1, dtype=np.int64)
         pos[persons] = np.arange(rows.size)
         national = batch.nationality[persons] == code
-        shared: dict[str, SchemeCoverage] = {}
+        shared: dict[str, tuple[BranchContext, Ints, BranchContext]] = {}
         cells = {b: cell_for(kb, batch, country, b) for b in branches}
         pieces = spell_pieces(batch, country, list(cells.values()))
+        contingency = batch.evaluation[persons]
         for branch in branches:
             cell = cells[branch]
             key = _coverage_key(cell, tr.enabled)
-            if key not in shared:
-                shared[key] = scheme_coverage(batch, country, cell, pieces=pieces, explain=tr.enabled)
-            cov = shared[key]
-            ctx = BranchContext(
-                country=country,
-                branch=branch,
-                batch=batch,
-                parameters=kb.parameters,
-                person=persons,
-                rows=rows,
-                coverage=cov,
-                seg_row=pos[batch.person[cov.spell]],
-                contingency=batch.evaluation[persons],
-                trace=tr,
-                cell=cell,
-            )
+            if key not in shared:  # branches with the same coverage rules share coverage and insured time
+                cov = scheme_coverage(batch, country, cell, pieces=pieces, explain=tr.enabled)
+                seg_row = pos[batch.person[cov.spell]]
+                base = BranchContext(country=country, branch=branch, batch=batch, parameters=kb.parameters,
+                                     person=persons, rows=rows, coverage=cov, seg_row=seg_row,
+                                     contingency=contingency, trace=tr, cell=cell)  # fmt: skip
+                insured = base.insured_months()
+                shared[key] = (base, insured, base.subset(insured > 0))
+            base, insured, active = shared[key]
+            ctx = replace(base, branch=branch, cell=cell)
             results.contexts[(country, branch)] = ctx
-            _assess(ctx, cell, national, results.branches[branch], rows)
+            _assess(ctx, replace(active, branch=branch, cell=cell), insured, national,
+                    results.branches[branch], rows)  # fmt: skip
     return results
 
 
-def _assess(ctx: BranchContext, cell: Cell, national: Bools, out: BranchColumns, rows: Ints) -> None:
-    insured = ctx.insured_months()
+def _assess(
+    ctx: BranchContext, sub: BranchContext, insured: Ints, national: Bools, out: BranchColumns, rows: Ints
+) -> None:
+    """Statuses from coverage, then the national rule on the insured rows (`sub`)."""
+    cell = ctx.cell
+    assert cell is not None
     exists = _exists(cell, national, ctx.contingency)
     out.insured_months[rows] = insured
     out.credited_months[rows] = insured
@@ -232,7 +232,6 @@ def _assess(ctx: BranchContext, cell: Cell, national: Bools, out: BranchColumns,
     rule = rule_for(ctx.batch, ctx.country, ctx.branch)
     if rule is None:
         raise LookupError(f"no rule for {ctx.country} {ctx.branch.value}, yet the person is insured there")
-    sub = ctx.subset(active)
     benefit: Benefit = rule(sub)
     r = rows[active]
     out.status[r] = np.where(benefit.entitled, ENTITLED, NOT_ENTITLED)
