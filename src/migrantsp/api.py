@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from migrantsp.career import Career, career_from_dict, load_career
+from migrantsp.coordination.instruments import Instrument, resolve
 from migrantsp.engine.batch import Batch
 from migrantsp.engine.evaluate import Results, evaluate
 from migrantsp.knowledge.base import Knowledge, knowledge
@@ -25,17 +26,27 @@ def as_career(career: Career | Path | str | dict[str, Any]) -> Career:
     return load_career(Path(career))
 
 
-def run(career: Career, kb: Knowledge | None = None, trace: bool = True) -> Results:
+def instrument_of(career: Career, kb: Knowledge, override: str | None = None) -> Instrument:
+    custom = [c.country for c in career.custom_schemes]
+    return resolve(override if override is not None else career.instrument, kb, custom=custom)
+
+
+def run(
+    career: Career, kb: Knowledge | None = None, trace: bool = True, instrument: str | None = None
+) -> Results:
+    """Evaluate one career (with its explanation) under its own instrument, or `instrument` if given."""
     kb = kb or knowledge()
-    return evaluate(Batch.from_careers([career]), kb, career.branches, trace=trace)
+    inst = instrument_of(career, kb, instrument)
+    return evaluate(Batch.from_careers([career]), kb, career.branches, trace=trace, instrument=inst)
 
 
 def entitlements(career: Career | Path | str | dict[str, Any], kb: Knowledge | None = None) -> dict[str, Any]:
     """What each country owes this person (contract section 2)."""
     c = as_career(career)
+    kb = kb or knowledge()
+    inst = instrument_of(c, kb)
     res = run(c, kb)
-    instrument = c.instrument if isinstance(c.instrument, str) else str(c.instrument.get("id", "inline"))
-    return entitlements_json(res, 0, c.evaluation_date, c.branches, instrument)
+    return entitlements_json(res, 0, c.evaluation_date, c.branches, inst.id)
 
 
 def explanation(career: Career | Path | str | dict[str, Any], kb: Knowledge | None = None) -> str:

@@ -78,6 +78,15 @@ def _money(amount: float | None, currency: str) -> str:
     return "—" if amount is None else f"{amount:,.2f} {currency}"
 
 
+def amount_text(benefit: dict[str, Any]) -> str:
+    if benefit["kind"] == "in_kind":
+        return "in kind"
+    if benefit["amount"] is None:
+        return "amount not established"
+    per = {"month": "a month", "day": "a day", "once": "once"}[benefit["per"]]
+    return f"{_money(benefit['amount'], benefit['currency'])} {per}"
+
+
 def explain(res: Results, person: int, branches: list[Branch]) -> str:
     """The readable, step-by-step explanation of `--explain`."""
     lines: list[str] = []
@@ -91,11 +100,7 @@ def explain(res: Results, person: int, branches: list[Branch]) -> str:
         head = f"{country} · {BRANCH_LABELS[b]}: {status}"
         if row["benefit"]:
             bn = row["benefit"]
-            amount = (
-                "in kind"
-                if bn["amount"] is None
-                else _money(bn["amount"], bn["currency"]) + f" per {bn['per']}"
-            )
+            amount = amount_text(bn)
             head += f" — {bn['kind'].replace('_', ' ')}, {amount}"
             head += ", payable abroad" if bn["payable_abroad"] else ", not payable abroad"
         lines.append(head)

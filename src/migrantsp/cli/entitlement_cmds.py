@@ -9,9 +9,9 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from migrantsp.api import as_career, run
+from migrantsp.api import as_career, instrument_of, run
 from migrantsp.cli.app import KnowledgeOption, app, handled, load, out
-from migrantsp.results import entitlements_json, explain
+from migrantsp.results import amount_text, entitlements_json, explain
 
 
 class Format(StrEnum):
@@ -34,8 +34,7 @@ def entitlements_cmd(
     if explain_:
         out.print(explain(res, 0, c.branches), markup=False)
         return
-    instrument = c.instrument if isinstance(c.instrument, str) else str(c.instrument.get("id", "inline"))
-    doc = entitlements_json(res, 0, c.evaluation_date, c.branches, instrument)
+    doc = entitlements_json(res, 0, c.evaluation_date, c.branches, instrument_of(c, kb).id)
     if format is Format.json:
         out.print(json.dumps(doc, indent=2, ensure_ascii=False), markup=False)
         return
@@ -49,7 +48,7 @@ def entitlements_cmd(
         b = row["benefit"]
         benefit = ""
         if b:
-            amount = "in kind" if b["amount"] is None else f"{b['amount']:,.2f} {b['currency']}/{b['per']}"
+            amount = amount_text(b)
             benefit = f"{b['kind'].replace('_', ' ')} {amount}"
         why = row["reasons"][-1]["message"] if row["reasons"] else ""
         table.add_row(

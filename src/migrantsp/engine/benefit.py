@@ -28,6 +28,13 @@ class Benefit:
     kind: Ints
     amount: Floats
     payable_abroad: Bools | None = None  # None: from the atlas cell's export rule
+    formula: Floats | None = None  # the pension the formula gives for the credited months, met or not
+
+    def pension_formula(self) -> Floats:
+        """f(months) for coordination: the formula's pension whether or not the conditions are met."""
+        if self.formula is not None:
+            return self.formula
+        return np.where(self.kind == PENSION, self.amount, 0.0)
 
     @property
     def per(self) -> Ints:
@@ -55,11 +62,13 @@ class Benefit:
     ) -> Benefit:
         """A pension where the qualifying conditions are met, otherwise a lump sum where one is due."""
         lump_sum = np.asarray(lump_sum, dtype=np.float64)
+        pension = np.asarray(pension, dtype=np.float64)
         due = (lump_sum > 0) if lump_sum_due is None else lump_sum_due & (lump_sum > 0)
         return cls(
             entitled=qualifies | due,
             kind=np.where(qualifies, PENSION, LUMP_SUM).astype(np.int64),
             amount=np.where(qualifies, pension, lump_sum).astype(np.float64),
+            formula=np.broadcast_to(pension, qualifies.shape).astype(np.float64),
         )
 
     @classmethod

@@ -240,6 +240,10 @@ class BranchContext:
 
     # ------------------------------------------------------------------ explanation
     def reason(self, mask: Bools, code: str, template: str, sources: Sequence[str], **values: Any) -> None:
+        """Explain a decision for the rows in `mask`; a reason with no sources of its own cites the atlas
+        cell's coverage rule for the scheme (every reason must say what it rests on)."""
+        if not sources and self.cell is not None:
+            sources = self.cell.foreign_workers[-1].sources
         self.trace.reason(
             self.rows, self.branch, np.broadcast_to(mask, (self.n,)), code, template, tuple(sources), values
         )

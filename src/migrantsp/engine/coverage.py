@@ -97,7 +97,9 @@ def _ages_of(exclusions: list[Exclusion]) -> list[int]:
     return sorted(out)
 
 
-def _matches(e: Exclusion, batch: Batch, sp: Ints, t: Days, length_months: Ints, entry_age: Ints) -> Bools:
+def _matches(
+    e: Exclusion, batch: Batch, sp: Ints, t: Days, length_months: Ints, entry_age: Ints, national: Bools
+) -> Bools:
     """Does exclusion `e` leave out spell pieces (spell `sp`, starting on `t`)? All fields must match."""
     w = e.who
     hit = np.ones(sp.size, dtype=bool)
@@ -128,6 +130,8 @@ def _matches(e: Exclusion, batch: Batch, sp: Ints, t: Days, length_months: Ints,
     if w.entry_age_above is not None:
         hit &= entry_age > w.entry_age_above
         tested = True
+    if w.foreign_workers_only:
+        hit &= ~national
     return hit if tested else np.zeros(sp.size, dtype=bool)
 
 
@@ -139,19 +143,19 @@ class Pieces:
     start: Days
     end: Days
     work: Bools  # at work in the country (or posted from it); otherwise a national abroad
-    national: Bools  # treated as a national (nationality, or equality of treatment)
+    national: Bools  # a national of the country
+    party: Bools  # a national of another party to an instrument granting equality of treatment
     length_months: Ints
     entry_age: Ints
 
 
-def spell_pieces(
-    batch: Batch, country: str, cells: list[Cell], equal_treatment: Bools | None = None
-) -> Pieces:
-    """Cut the spells that may be insured in `country` at every date any of `cells` changes a rule."""
+def spell_pieces(batch: Batch, country: str, cells: list[Cell], party: Bools | None = None) -> Pieces:
+    """Cut the spells that may be insured in `country` at every date any of `cells` changes a rule.
+
+    `party` (per person): a national of another party to an instrument with equality of treatment.
+    """
     c = batch.countries.index(country)
     nat = batch.nationality[batch.person] == c
-    if equal_treatment is not None:
-        nat = nat | equal_treatment[batch.person]
     at_work = (batch.country == c) | (batch.posted_from == c)
     abroad = ~at_work & (batch.nationality[batch.person] == c)
     cand = np.flatnonzero(at_work | abroad)
@@ -185,6 +189,7 @@ def spell_pieces(
         end=p1[valid],
         work=at_work[sp],
         national=nat[sp],
+        party=np.zeros(sp.size, dtype=bool) if party is None else party[batch.person[sp]],
         length_months=month_index(batch.end[sp]) - month_index(batch.start[sp]) + 1,
         entry_age=age_years(batch.birth[batch.person[sp]], batch.start[sp]),
     )
@@ -194,18 +199,19 @@ def scheme_coverage(
     batch: Batch,
     country: str,
     cell: Cell,
-    equal_treatment: Bools | None = None,
     pieces: Pieces | None = None,
     explain: bool = True,
+    equal_treatment: bool = False,
 ) -> SchemeCoverage:
     """Insured pieces of every spell under `country`'s scheme for one atlas cell.
 
-    `equal_treatment` (per person) lifts nationality conditions: the person is treated as a national.
+    `equal_treatment` lifts nationality conditions for nationals of other parties (`Pieces.party`).
     `pieces` (from `spell_pieces` over several cells) saves cutting the spells again; `explain` records
     why uninsured pieces are not insured (only needed for explanations).
     """
-    pc = pieces or spell_pieces(batch, country, [cell], equal_treatment)
-    sp, t, t_end, work, is_nat = pc.spell, pc.start, pc.end, pc.work, pc.national
+    pc = pieces or spell_pieces(batch, country, [cell])
+    sp, t, t_end, work = pc.spell, pc.start, pc.end, pc.work
+    is_nat = pc.national | pc.party if equal_treatment else pc.national
     length, entry_age = pc.length_months, pc.entry_age
 
     whys: list[Why] = []
@@ -244,7 +250,7 @@ def scheme_coverage(
     # Exclusions (sector, activity, documents, contract, employer size, age) apply to work in the country.
     for e in cell.exclusions:
         in_force = (t >= np.datetime64(e.from_)) & (t <= np.datetime64(e.until or date(9999, 12, 31)))
-        hit = ok_work & in_force & _matches(e, batch, sp, t, length, entry_age)
+        hit = ok_work & in_force & _matches(e, batch, sp, t, length, entry_age, is_nat)
         ok_work &= ~hit
         if explain:
             reason[hit] = why(f"excluded_{e.kind.value}", f"Excluded: {e.text}", tuple(e.sources))

@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from migrantsp.coordination.instruments import Instrument
+from migrantsp.coordination.posting import apply_posting, equal_treatment, party_nationals
 from migrantsp.domain import ASEAN, Answer, Branch, Coverage
 from migrantsp.engine.batch import Batch
 from migrantsp.engine.benefit import (
@@ -168,7 +170,11 @@ def _coverage_key(cell: Cell, traced: bool) -> str:
     return repr((parts, excl))
 
 
-def evaluate(batch: Batch, kb: Knowledge, branches: Sequence[Branch], trace: bool = False) -> Results:
+def evaluate(batch: Batch, kb: Knowledge, branches: Sequence[Branch], trace: bool = False,
+             instrument: Instrument | None = None) -> Results:  # fmt: skip
+    """National results for every row and branch, then the instrument's coordination over them."""
+    if instrument is not None and instrument.id != "none":
+        batch = apply_posting(batch, instrument)
     row_person, row_country = build_rows(batch)
     n = row_person.size
     tr = Trace(enabled=trace)
@@ -189,13 +195,18 @@ def evaluate(batch: Batch, kb: Knowledge, branches: Sequence[Branch], trace: boo
         national = batch.nationality[persons] == code
         shared: dict[str, tuple[BranchContext, Ints, BranchContext]] = {}
         cells = {b: cell_for(kb, batch, country, b) for b in branches}
-        pieces = spell_pieces(batch, country, list(cells.values()))
+        pieces = spell_pieces(
+            batch, country, list(cells.values()), party_nationals(batch, instrument, country)
+        )
         contingency = batch.evaluation[persons]
         for branch in branches:
             cell = cells[branch]
-            key = _coverage_key(cell, tr.enabled)
+            equal = equal_treatment(instrument, country, branch)
+            key = _coverage_key(cell, tr.enabled) + f":{equal}"
             if key not in shared:  # branches with the same coverage rules share coverage and insured time
-                cov = scheme_coverage(batch, country, cell, pieces=pieces, explain=tr.enabled)
+                cov = scheme_coverage(
+                    batch, country, cell, pieces=pieces, explain=tr.enabled, equal_treatment=equal
+                )
                 seg_row = pos[batch.person[cov.spell]]
                 base = BranchContext(country=country, branch=branch, batch=batch, parameters=kb.parameters,
                                      person=persons, rows=rows, coverage=cov, seg_row=seg_row,
@@ -207,6 +218,10 @@ def evaluate(batch: Batch, kb: Knowledge, branches: Sequence[Branch], trace: boo
             results.contexts[(country, branch)] = ctx
             _assess(ctx, replace(active, branch=branch, cell=cell), insured, national,
                     results.branches[branch], rows)  # fmt: skip
+    if instrument is not None:
+        from migrantsp.coordination.apply import coordinate  # the coordination layer sits above this one
+
+        coordinate(results, instrument)
     return results
 
 

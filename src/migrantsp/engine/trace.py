@@ -60,6 +60,7 @@ class _Value:
 class Trace:
     enabled: bool = False
     steps: dict[tuple[int, Branch], list[Step]] = field(default_factory=dict)
+    prefix: str = ""  # says which run a reason comes from (e.g. the totalised one, under coordination)
 
     def add(self, rows: Ints, branch: Branch, step: Step) -> None:
         for r in rows.tolist():
@@ -84,7 +85,8 @@ class Trace:
             row_values = {
                 k: _Value(v[i] if isinstance(v, np.ndarray) and v.ndim else v) for k, v in values.items()
             }
-            self.add(rows[i : i + 1], branch, Step("reason", code, template.format(**row_values), sources))
+            message = self.prefix + template.format(**row_values)
+            self.add(rows[i : i + 1], branch, Step("reason", code, message, sources))
 
     def for_row(self, row: int, branch: Branch) -> list[Step]:
         return self.steps.get((row, branch), [])

@@ -118,6 +118,7 @@ class Who(Strict):
     age_below: int | None = Field(default=None, ge=10, le=100)
     age_above: int | None = Field(default=None, ge=10, le=100)
     entry_age_above: int | None = Field(default=None, ge=10, le=100)
+    foreign_workers_only: bool = False  # the rule leaves out only non-nationals (with the other conditions)
 
 
 class Exclusion(Fact):

@@ -22,21 +22,32 @@ def at_pensionable_age(
 
     `age_years` is a parameter path (read and cited) or ages per row with their `sources`.
     """
+    first_known = None
     if isinstance(age_years, str):
         sources = ctx.sources_of(age_years)
+        first_known = ctx.parameters[ctx._path(age_years)]
         age_years = ctx.param(age_years)
-    months = np.round(np.asarray(age_years, dtype=np.float64) * 12).astype(np.int64)
+    age = np.asarray(age_years, dtype=np.float64)
+    unknown = np.isnan(age)
+    if first_known is not None and unknown.any():  # before the parameter's series: its earliest value
+        age = np.where(unknown, first_known.values[0], age)
+        ctx.reason(unknown, "age_assumed", "No pensionable age is recorded for this date; the earliest recorded "
+                   "value (in force from {since}) is used", sources, since=first_known.starts[0])  # fmt: skip
+        unknown = np.isnan(age)
+    months = np.round(np.nan_to_num(age) * 12).astype(np.int64)
     reached = add_months(ctx.birth, months)
-    moved = ctx.at(np.maximum(ctx.contingency, reached))
+    moved = ctx.at(np.where(unknown, ctx.contingency, np.maximum(ctx.contingency, reached)))
     moved.reason(
-        np.ones(ctx.n, bool),
+        ~unknown,
         "assessed_at",
         "Assessed on {on}: the later of the evaluation date and the date the person reaches pensionable "
         "age {age:g}",
         sources,
         on=moved.contingency,
-        age=np.asarray(age_years, dtype=np.float64),
+        age=age,
     )
+    moved.reason(unknown, "assessed_at", "Pensionable age not recorded for this date: assessed on the "
+                 "evaluation date {on}", sources, on=moved.contingency)  # fmt: skip
     return moved
 
 
