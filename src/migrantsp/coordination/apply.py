@@ -110,8 +110,11 @@ def _coordinate_branch(res: Results, inst: Instrument, branch: Branch, parties: 
         rows = np.flatnonzero(res.row_country == code)
         ok = (cols.status[rows] == ENTITLED) & (cols.kind[rows] == PENSION)
         has_right[res.row_person[rows[ok]], code] = True
-    released = (per_party > 0) & (per_party < threshold) & ~has_right if long_term and threshold else (
-        np.zeros_like(has_right))  # fmt: skip
+    released = (
+        (per_party > 0) & (per_party < threshold) & ~has_right
+        if long_term and threshold
+        else (np.zeros_like(has_right))
+    )
     released_months = np.where(released, per_party, 0).sum(axis=1)
     all_released = multi & ((per_party > 0) == released).all(axis=1)
 
@@ -144,8 +147,11 @@ def _coordinate_branch(res: Results, inst: Instrument, branch: Branch, parties: 
             competent = _competent(sub, last_owner, code)
             _write_short_term(res, branch, rows, competent, theoretical_benefit, d_total, inst, sub)
             continue
-        t_amount = np.where(theoretical_benefit.entitled & (theoretical_benefit.kind == PENSION),
-                            theoretical_benefit.amount, 0.0)  # fmt: skip
+        t_amount = np.where(
+            theoretical_benefit.entitled & (theoretical_benefit.kind == PENSION),
+            theoretical_benefit.amount,
+            0.0,
+        )
         if dmax is not None:  # Art. 56(1)(a): the ratio's denominator is capped at the maximum period too
             denominator = np.where(d_total > dmax, dmax, d_total).astype(np.float64)
         else:
@@ -170,8 +176,22 @@ def _coordinate_branch(res: Results, inst: Instrument, branch: Branch, parties: 
         else:
             payable = np.maximum(independent, pro_rata) if inst.higher_of_independent else pro_rata
         results[code] = (sub, d_total, t_amount, pro_rata, independent, me_released)
-        _write_long_term(res, branch, inst, code, sub, d_total, d_own, t_amount, pro_rata, independent,
-                         payable, me_released, takes_all, dmax)  # fmt: skip
+        _write_long_term(
+            res,
+            branch,
+            inst,
+            code,
+            sub,
+            d_total,
+            d_own,
+            t_amount,
+            pro_rata,
+            independent,
+            payable,
+            me_released,
+            takes_all,
+            dmax,
+        )
     if long_term and inst.residence_supplement:
         _supplement(res, branch, results)
 
@@ -182,8 +202,16 @@ def _competent(sub: BranchContext, last_owner: Ints, code: int) -> Bools:
     return np.asarray(now | (last_owner[sub.person] == code), dtype=bool)
 
 
-def _write_short_term(res: Results, branch: Branch, rows: Ints, competent: Bools, benefit: object,
-                      d_total: Ints, inst: Instrument, sub: BranchContext) -> None:  # fmt: skip
+def _write_short_term(
+    res: Results,
+    branch: Branch,
+    rows: Ints,
+    competent: Bools,
+    benefit: object,
+    d_total: Ints,
+    inst: Instrument,
+    sub: BranchContext,
+) -> None:
     from migrantsp.engine.benefit import Benefit
 
     assert isinstance(benefit, Benefit)
@@ -198,15 +226,36 @@ def _write_short_term(res: Results, branch: Branch, rows: Ints, competent: Bools
     cols.method[r] = METHOD_CODE["independent"]
     if res.trace.enabled:
         for i in r.tolist():
-            res.trace.add(np.array([i]), branch, Step(
-                "reason", "totalised", f"Qualifying periods totalised under {inst.id}: periods in the other "
-                "parties count as if completed here (competent party: insured on the contingency date or last "
-                "insured)", ("INTL-EU-883", *inst.sources[:2])))  # fmt: skip
+            res.trace.add(
+                np.array([i]),
+                branch,
+                Step(
+                    "reason",
+                    "totalised",
+                    f"Qualifying periods totalised under {inst.id}: periods in the other "
+                    "parties count as if completed here (competent party: insured on the contingency date or last "
+                    "insured)",
+                    ("INTL-EU-883", *inst.sources[:2]),
+                ),
+            )
 
 
-def _write_long_term(res: Results, branch: Branch, inst: Instrument, code: int, sub: BranchContext,
-                     d_total: Ints, d_own: Ints, t_amount: Floats, pro_rata: Floats, independent: Floats,
-                     payable: Floats, released: Bools, takes_all: Bools, dmax: Floats | None) -> None:  # fmt: skip
+def _write_long_term(
+    res: Results,
+    branch: Branch,
+    inst: Instrument,
+    code: int,
+    sub: BranchContext,
+    d_total: Ints,
+    d_own: Ints,
+    t_amount: Floats,
+    pro_rata: Floats,
+    independent: Floats,
+    payable: Floats,
+    released: Bools,
+    takes_all: Bools,
+    dmax: Floats | None,
+) -> None:
     cols = res.branches[branch]
     rows = sub.rows
     national_entitled = cols.status[rows] == ENTITLED
@@ -233,18 +282,26 @@ def _write_long_term(res: Results, branch: Branch, inst: Instrument, code: int, 
     src = ("INTL-EU-883", "INTL-ILO-C157", *inst.sources[:2])
     for i in range(sub.n):
         row = rows[i : i + 1]
-        steps = [f"Totalised under {inst.id} (Art. 6): {int(d_total[i])} months in all parties, "
-                 f"{int(d_own[i])} here"]  # fmt: skip
+        steps = [
+            f"Totalised under {inst.id} (Art. 6): {int(d_total[i])} months in all parties, "
+            f"{int(d_own[i])} here"
+        ]
         if dmax is not None and d_total[i] > dmax[i]:
-            steps.append(f"Maximum-period rule (Art. 56(1)(a)): {int(dmax[i])} months give the full benefit, "
-                         "so the theoretical amount and the ratio use them")  # fmt: skip
+            steps.append(
+                f"Maximum-period rule (Art. 56(1)(a)): {int(dmax[i])} months give the full benefit, "
+                "so the theoretical amount and the ratio use them"
+            )
         steps.append(f"Theoretical amount f(D) (Art. 52(1)(b)(i)): {t_amount[i]:,.2f}")
         if released[i]:
-            steps.append(f"Periods under {inst.short_period_months} months with no right of their own: this "
-                         "party pays nothing; the others take them into account (Art. 57)")  # fmt: skip
+            steps.append(
+                f"Periods under {inst.short_period_months} months with no right of their own: this "
+                "party pays nothing; the others take them into account (Art. 57)"
+            )
         elif takes_all[i]:
-            steps.append("Every party's periods are under the threshold: the last party whose conditions are "
-                         "met pays the theoretical amount in full (Art. 57(3))")  # fmt: skip
+            steps.append(
+                "Every party's periods are under the threshold: the last party whose conditions are "
+                "met pays the theoretical amount in full (Art. 57(3))"
+            )
         else:
             steps.append(f"Pro-rata amount (Art. 52(1)(b)(ii)): {pro_rata[i]:,.2f}")
         if independent[i] > 0:
@@ -254,19 +311,25 @@ def _write_long_term(res: Results, branch: Branch, inst: Instrument, code: int, 
         if inst.method is Method.pro_rata and inst.higher_of_independent and independent[i] > 0:
             steps.append(f"The higher of the two is paid (Art. 52(3)): {payable[i]:,.2f}")
         if inst.method is Method.direct:
-            steps.append(f"Direct method: totalised periods open the right; the amount rests on own periods: "
-                         f"{payable[i]:,.2f}")  # fmt: skip
+            steps.append(
+                f"Direct method: totalised periods open the right; the amount rests on own periods: "
+                f"{payable[i]:,.2f}"
+            )
         if inst.method is Method.integration:
-            steps.append("Integration: the party of last insurance pays the whole benefit"
-                         if payable[i] > 0 else "Integration: another party, of last insurance, pays")  # fmt: skip
+            steps.append(
+                "Integration: the party of last insurance pays the whole benefit"
+                if payable[i] > 0
+                else "Integration: another party, of last insurance, pays"
+            )
         if inst.export and payable[i] > 0:
             steps.append("Payable while living in another party (export, Art. 7)")
         for text in steps:
             res.trace.add(row, branch, Step("reason", "coordination", text, src))
 
 
-def _supplement(res: Results, branch: Branch, parts: dict[int, tuple[BranchContext, Ints, Floats, Floats,
-                                                                      Floats, Bools]]) -> None:  # fmt: skip
+def _supplement(
+    res: Results, branch: Branch, parts: dict[int, tuple[BranchContext, Ints, Floats, Floats, Floats, Bools]]
+) -> None:
     """Art. 58: the party of residence tops the total of all parties' payments up to its minimum."""
     batch = res.batch
     cols = res.branches[branch]
@@ -297,9 +360,17 @@ def _supplement(res: Results, branch: Branch, parts: dict[int, tuple[BranchConte
             cols.status[row] = ENTITLED
             cols.kind[row] = PENSION
             if res.trace.enabled:
-                res.trace.add(np.array([row]), branch, Step(
-                    "reason", "supplement", f"Residence supplement (Art. 58): the minimum {float(minimum[i]):,.2f} "
-                    f"less all parties' pensions {total:,.2f} = {top_up:,.2f}", ("INTL-EU-883",)))  # fmt: skip
+                res.trace.add(
+                    np.array([row]),
+                    branch,
+                    Step(
+                        "reason",
+                        "supplement",
+                        f"Residence supplement (Art. 58): the minimum {float(minimum[i]):,.2f} "
+                        f"less all parties' pensions {total:,.2f} = {top_up:,.2f}",
+                        ("INTL-EU-883",),
+                    ),
+                )
 
 
 __all__ = ["coordinate"]

@@ -65,9 +65,17 @@ class Instrument(BaseModel):
         return self.id != "none" and branch in self.branches
 
 
-NONE = Instrument(id="none", title="Status quo: no coordination", parties="all", branches=[],
-                  short_period_months=None, export=False, equality_of_treatment=False, posting_months=None,
-                  hypothetical=False)  # fmt: skip
+NONE = Instrument(
+    id="none",
+    title="Status quo: no coordination",
+    parties="all",
+    branches=[],
+    short_period_months=None,
+    export=False,
+    equality_of_treatment=False,
+    posting_months=None,
+    hypothetical=False,
+)
 
 ASEAN_C157 = Instrument(
     id="asean-c157",
@@ -84,19 +92,25 @@ ASEAN_C157 = Instrument(
     posting_months=24,
     sources=["INTL-ILO-C157", "INTL-EU-883"],
 )
-ASEAN_C157_ALL = ASEAN_C157.model_copy(update={
-    "id": "asean-c157-all-branches",
-    "title": "Hypothetical multilateral ASEAN agreement on ILO C157 lines, all nine branches "
-             "(short-term qualifying periods totalised too)",
-    "branches": list(BRANCHES),
-})  # fmt: skip
+ASEAN_C157_ALL = ASEAN_C157.model_copy(
+    update={
+        "id": "asean-c157-all-branches",
+        "title": "Hypothetical multilateral ASEAN agreement on ILO C157 lines, all nine branches "
+        "(short-term qualifying periods totalised too)",
+        "branches": list(BRANCHES),
+    }
+)
 
 
 def bilateral(a: str, b: str) -> Instrument:
     """The C157 template between two member states."""
-    return ASEAN_C157.model_copy(update={"id": f"bilateral:{a}-{b}", "parties": [a, b],
-                                         "title": f"Hypothetical bilateral agreement {ASEAN[a][0]}-{ASEAN[b][0]} "
-                                                  "on ILO C157 lines"})  # fmt: skip
+    return ASEAN_C157.model_copy(
+        update={
+            "id": f"bilateral:{a}-{b}",
+            "parties": [a, b],
+            "title": f"Hypothetical bilateral agreement {ASEAN[a][0]}-{ASEAN[b][0]} on ILO C157 lines",
+        }
+    )
 
 
 def from_agreements(kb: Knowledge) -> list[Instrument]:
@@ -106,23 +120,25 @@ def from_agreements(kb: Knowledge) -> list[Instrument]:
         if a.kind.value != "bilateral_agreement" or a.status.value != "in_force" or len(a.parties) != 2:
             continue
         p = a.provisions
-        out.append(Instrument(
-            id=aid.lower(),
-            title=a.title,
-            parties=list(a.parties),
-            branches=[b for b in a.branches if b in LONG_TERM] or list(LONG_TERM),
-            method=Method(p.method) if p.method and p.method in Method.__members__ else Method.pro_rata,
-            higher_of_independent=True,
-            short_period_months=12,
-            max_period_rule=False,
-            residence_supplement=False,
-            export=p.export.value != "no",
-            equality_of_treatment=p.equality_of_treatment.value != "no",
-            posting_months=(p.posting_months or 0) + (p.posting_extension_months or 0) or None,
-            in_force=a.in_force,
-            sources=sorted({s for f in a.facts for s in f.sources}),
-            hypothetical=False,
-        ))  # fmt: skip
+        out.append(
+            Instrument(
+                id=aid.lower(),
+                title=a.title,
+                parties=list(a.parties),
+                branches=[b for b in a.branches if b in LONG_TERM] or list(LONG_TERM),
+                method=Method(p.method) if p.method and p.method in Method.__members__ else Method.pro_rata,
+                higher_of_independent=True,
+                short_period_months=12,
+                max_period_rule=False,
+                residence_supplement=False,
+                export=p.export.value != "no",
+                equality_of_treatment=p.equality_of_treatment.value != "no",
+                posting_months=(p.posting_months or 0) + (p.posting_extension_months or 0) or None,
+                in_force=a.in_force,
+                sources=sorted({s for f in a.facts for s in f.sources}),
+                hypothetical=False,
+            )
+        )
     return out
 
 
@@ -130,8 +146,9 @@ def builtin(kb: Knowledge) -> dict[str, Instrument]:
     return {i.id: i for i in [NONE, ASEAN_C157, ASEAN_C157_ALL, *from_agreements(kb)]}
 
 
-def resolve(spec: str | dict[str, Any], kb: Knowledge, where: str = "career", custom: list[str] | None = None
-            ) -> Instrument:  # fmt: skip
+def resolve(
+    spec: str | dict[str, Any], kb: Knowledge, where: str = "career", custom: list[str] | None = None
+) -> Instrument:
     """An instrument from its id, `bilateral:AAA-BBB`, or an inline definition (validated)."""
     known = builtin(kb)
     if isinstance(spec, str):

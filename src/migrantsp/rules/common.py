@@ -31,8 +31,14 @@ def at_pensionable_age(
     unknown = np.isnan(age)
     if first_known is not None and unknown.any():  # before the parameter's series: its earliest value
         age = np.where(unknown, first_known.values[0], age)
-        ctx.reason(unknown, "age_assumed", "No pensionable age is recorded for this date; the earliest recorded "
-                   "value (in force from {since}) is used", sources, since=first_known.starts[0])  # fmt: skip
+        ctx.reason(
+            unknown,
+            "age_assumed",
+            "No pensionable age is recorded for this date; the earliest recorded "
+            "value (in force from {since}) is used",
+            sources,
+            since=first_known.starts[0],
+        )
         unknown = np.isnan(age)
     months = np.round(np.nan_to_num(age) * 12).astype(np.int64)
     reached = add_months(ctx.birth, months)
@@ -46,8 +52,13 @@ def at_pensionable_age(
         on=moved.contingency,
         age=age,
     )
-    moved.reason(unknown, "assessed_at", "Pensionable age not recorded for this date: assessed on the "
-                 "evaluation date {on}", sources, on=moved.contingency)  # fmt: skip
+    moved.reason(
+        unknown,
+        "assessed_at",
+        "Pensionable age not recorded for this date: assessed on the evaluation date {on}",
+        sources,
+        on=moved.contingency,
+    )
     return moved
 
 

@@ -12,6 +12,7 @@ Simplifications, named in the reasons: the average daily salary credit (ADSC) ta
 the 12 months before the semester of contingency; the lump sums exclude interest (no sourced rate); the
 disability pension uses the old-age formula without dependants' supplements; survivors' pensions exclude the
 dependants' pension and the funeral grant; lump sums for short disability/survivor records are not quantified.
+For dates before a parameter's first recorded value (most start in 2016-2018), that first value is used.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ if never insured in Viet Nam (LOSI 2014 art. 85). Simplifications, named in the 
 average wage is not revalued; years of contributions are counted in completed years for the pension rate and
 in months / 12 for lump sums (the law's half-year rounding is not applied); the minimum pension, the cap of
 the unemployment allowance (5 times the regional minimum wage) and incapacity-based amounts are not modelled.
+For dates before a parameter's first recorded value (most start in 2016), that first value is used.
 """
 
 from __future__ import annotations
