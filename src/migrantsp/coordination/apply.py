@@ -233,8 +233,8 @@ def _write_short_term(
                     "reason",
                     "totalised",
                     f"Qualifying periods totalised under {inst.id}: periods in the other "
-                    "parties count as if completed here (competent party: insured on the contingency date or last "
-                    "insured)",
+                    "parties count as if completed here (competent party: insured on the contingency date "
+                    "or last insured)",
                     ("INTL-EU-883", *inst.sources[:2]),
                 ),
             )

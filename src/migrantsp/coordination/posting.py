@@ -35,7 +35,7 @@ def equal_treatment(inst: Instrument | None, country: str, branch: Branch) -> bo
 
 
 def apply_posting(batch: Batch, inst: Instrument) -> Batch:
-    """Posted spells between parties: the sending state's law for the first `posting_months`, then the host's."""
+    """Posted spells between parties: the sending state's law for `posting_months`, then the host's."""
     if inst.posting_months is None:
         return batch
     is_party = _party_index(batch, inst)
