@@ -25,16 +25,19 @@ def entitlements_cmd(
     career: Path = typer.Argument(..., help="Career file (YAML or JSON), see docs/entitlements.md."),
     format: Format = typer.Option(Format.table, "--format", "-f", help="json (contract) or table."),
     explain_: bool = typer.Option(False, "--explain", help="Print the step-by-step explanation."),
+    instrument: str | None = typer.Option(
+        None, "--instrument", "-i", help="Coordination instrument (overrides the career's)."
+    ),
     knowledge_dir: Path | None = KnowledgeOption,
 ) -> None:
     """What each country owes this person, branch by branch, with the reasons and their sources."""
     c = as_career(career)
     kb = load(knowledge_dir)
-    res = run(c, kb)
+    res = run(c, kb, instrument=instrument)
     if explain_:
         out.print(explain(res, 0, c.branches), markup=False)
         return
-    doc = entitlements_json(res, 0, c.evaluation_date, c.branches, instrument_of(c, kb).id)
+    doc = entitlements_json(res, 0, c.evaluation_date, c.branches, instrument_of(c, kb, instrument).id)
     if format is Format.json:
         out.print(json.dumps(doc, indent=2, ensure_ascii=False), markup=False)
         return

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from migrantsp.cli import atlas_cmds, check_cmds, entitlement_cmds  # noqa: F401  (registration by import)
+from migrantsp.cli import (  # noqa: F401  (registration by import)
+    atlas_cmds,
+    check_cmds,
+    coordination_cmds,
+    entitlement_cmds,
+)
 from migrantsp.cli.app import app
 
 
