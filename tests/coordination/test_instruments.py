@@ -60,7 +60,7 @@ def test_unknown_or_malformed_instruments_are_user_errors() -> None:
     kb = knowledge()
     with pytest.raises(InvalidInput, match="unknown instrument 'asean-x'"):
         resolve("asean-x", kb)
-    with pytest.raises(InvalidInput, match="instrument.method"):
+    with pytest.raises(InvalidInput, match=r"instrument\.method"):
         resolve({"id": "x", "parties": ["THA", "MMR"], "method": "sideways"}, kb)
     assert resolve("bilateral:THA-MMR", kb).parties == ["THA", "MMR"]
 
