@@ -14,6 +14,7 @@ def _rates() -> dict[tuple[str, int], float]:
         return {(r["currency"], int(r["year"])): float(r["lcu_per_usd"]) for r in csv.DictReader(f)}
 
 
+@cache
 def per_usd(currency: str, year: int) -> float | None:
     """Units of `currency` per USD in `year` (nearest year on record when outside the series)."""
     if currency == "USD":

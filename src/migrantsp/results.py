@@ -52,7 +52,7 @@ def entitlement_rows(res: Results, person: int, branches: list[Branch]) -> list[
             out.append({
                 "country": country,
                 "branch": b.value,
-                "scheme": col.scheme[r] or None,
+                "scheme": res.scheme_of(b, r),
                 "status": STATUSES[status],
                 "insured_months": int(col.insured_months[r]),
                 "credited_months": int(col.credited_months[r]),

@@ -139,3 +139,20 @@ def test_batch_from_careers_matches_columns() -> None:
     b = Batch.from_careers([c])
     assert b.countries.codes[int(b.country[0])] == "THA" and b.wage[0] == 9000
     assert str(b.end[0]) == "2010-12-31" and ASEAN["KHM"][1] == "KHR"
+
+
+def test_parallel_evaluation_equals_serial() -> None:
+    from migrantsp.engine.parallel import evaluate_parallel
+
+    kb = knowledge()
+    batch = random_batch(120_000, seed=21)
+    serial = evaluate(batch, kb, list(BRANCHES))
+    parallel = evaluate_parallel(batch, kb, list(BRANCHES), workers=2)
+    assert parallel.row_person.tolist() == serial.row_person.tolist()
+    for b in BRANCHES:
+        s, p = serial.branches[b], parallel.branches[b]
+        assert np.array_equal(s.status, p.status) and np.array_equal(s.credited_months, p.credited_months)
+        np.testing.assert_allclose(s.amount, p.amount, equal_nan=True)
+        assert [serial.scheme_of(b, r) for r in range(0, s.status.size, 997)] == [
+            parallel.scheme_of(b, r) for r in range(0, s.status.size, 997)
+        ]

@@ -20,7 +20,7 @@ import numpy as np
 
 from migrantsp.domain import ACTIVITY_ORDER, SECTOR_ORDER, Coverage
 from migrantsp.engine.batch import Batch
-from migrantsp.engine.timecols import Bools, Days, Ints, add_years, age_years, month_index
+from migrantsp.engine.timecols import Bools, Days, Ints, add_years, age_years, month_index, split_at
 from migrantsp.knowledge.schema import Cell, Exclusion, Fact
 
 STATUS_CODE = {Coverage.mandatory: 0, Coverage.voluntary: 1, Coverage.excluded: 2, Coverage.no_scheme: 3}
@@ -165,28 +165,23 @@ def spell_pieces(batch: Batch, country: str, cells: list[Cell], party: Bools | N
         facts += [*cell.foreign_workers, *cell.nationals, *cell.nationals_abroad, *cell.exclusions]
         exclusions += cell.exclusions
     start, end = batch.start[cand], batch.end[cand]
-    lo, hi = (
-        (start.min(), end.max()) if cand.size else (np.datetime64("1900-01-01"), np.datetime64("1900-01-01"))
-    )
-    cuts = np.array([d for d in _breakpoints(facts) if lo < np.datetime64(d) <= hi], dtype="datetime64[D]")
-    cols = [start[:, None]]
-    if cuts.size:
-        cols.append(np.clip(cuts[None, :], start[:, None], end[:, None] + 1))
-    ages = _ages_of(exclusions)
-    if ages:
-        births = batch.birth[batch.person[cand]]
-        cols += [np.clip(add_years(births, n)[:, None], start[:, None], end[:, None] + 1) for n in ages]
-    cols.append(end[:, None] + 1)
-    bounds = np.concatenate(cols, axis=1)
-    if bounds.shape[1] > 2:
-        bounds.sort(axis=1)
-    p0, p1 = bounds[:, :-1], bounds[:, 1:] - 1
-    valid = p1 >= p0
-    sp = np.broadcast_to(cand[:, None], p0.shape)[valid]
+    cuts = np.array(_breakpoints(facts), dtype="datetime64[D]")
+    idx, t, t_end = split_at(start, end, cuts)
+    sp = cand[idx]
+    for n in _ages_of(exclusions):  # birthdays where an age rule starts or stops biting
+        birthday = add_years(batch.birth[batch.person[sp]], n)
+        inside = (birthday > t) & (birthday <= t_end)
+        if inside.any():
+            k = np.flatnonzero(inside)
+            sp = np.concatenate([sp, sp[k]])
+            t = np.concatenate([t, birthday[k]])
+            t_end = np.concatenate([np.where(inside, birthday - np.timedelta64(1, "D"), t_end), t_end[k]])
+            order = np.lexsort((t, sp))
+            sp, t, t_end = sp[order], t[order], t_end[order]
     return Pieces(
         spell=sp,
-        start=p0[valid],
-        end=p1[valid],
+        start=t,
+        end=t_end,
         work=at_work[sp],
         national=nat[sp],
         party=np.zeros(sp.size, dtype=bool) if party is None else party[batch.person[sp]],

@@ -12,7 +12,6 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from migrantsp.coordination.instruments import Instrument
 from migrantsp.coordination.posting import apply_posting, equal_treatment, party_nationals
@@ -49,7 +48,7 @@ class BranchColumns:
     """Results of one branch for every row (NaN: not applicable)."""
 
     status: Ints
-    scheme: npt.NDArray[np.object_]
+    scheme: Ints  # index into Results.schemes; -1: none
     insured_months: Ints
     credited_months: Ints
     kind: Ints
@@ -67,7 +66,7 @@ class BranchColumns:
         nan = np.full(n, np.nan)
         return cls(
             status=np.full(n, NO_SCHEME, dtype=np.int64),
-            scheme=np.full(n, "", dtype=object),
+            scheme=np.full(n, -1, dtype=np.int64),
             insured_months=np.zeros(n, np.int64),
             credited_months=np.zeros(n, np.int64),
             kind=np.zeros(n, np.int64),
@@ -91,6 +90,16 @@ class Results:
     trace: Trace
     knowledge_version: str
     contexts: dict[tuple[str, Branch], BranchContext] = field(default_factory=dict)
+    schemes: list[str] = field(default_factory=list)  # scheme ids, indexed by BranchColumns.scheme
+
+    def scheme_code(self, scheme_id: str) -> int:
+        if scheme_id not in self.schemes:
+            self.schemes.append(scheme_id)
+        return self.schemes.index(scheme_id)
+
+    def scheme_of(self, branch: Branch, row: int) -> str | None:
+        code = int(self.branches[branch].scheme[row])
+        return None if code < 0 else self.schemes[code]
 
     def rows_of(self, person: int) -> Ints:
         return np.flatnonzero(self.row_person == person)
@@ -171,8 +180,10 @@ def _coverage_key(cell: Cell, traced: bool) -> str:
 
 
 def evaluate(batch: Batch, kb: Knowledge, branches: Sequence[Branch], trace: bool = False,
-             instrument: Instrument | None = None) -> Results:  # fmt: skip
-    """National results for every row and branch, then the instrument's coordination over them."""
+             instrument: Instrument | None = None, schemes: list[str] | None = None) -> Results:  # fmt: skip
+    """National results for every row and branch, then the instrument's coordination over them.
+
+    `schemes` fixes the scheme-id codes (parallel workers must agree on them)."""
     if instrument is not None and instrument.id != "none":
         batch = apply_posting(batch, instrument)
     row_person, row_country = build_rows(batch)
@@ -185,6 +196,7 @@ def evaluate(batch: Batch, kb: Knowledge, branches: Sequence[Branch], trace: boo
         branches={b: BranchColumns.empty(n) for b in branches},
         trace=tr,
         knowledge_version=kb.version,
+        schemes=list(schemes or []),
     )
     for code in np.unique(row_country).tolist():
         country = batch.countries.codes[code]
@@ -216,8 +228,8 @@ def evaluate(batch: Batch, kb: Knowledge, branches: Sequence[Branch], trace: boo
             base, insured, active = shared[key]
             ctx = replace(base, branch=branch, cell=cell)
             results.contexts[(country, branch)] = ctx
-            _assess(ctx, replace(active, branch=branch, cell=cell), insured, national,
-                    results.branches[branch], rows)  # fmt: skip
+            sub = replace(active, branch=branch, cell=cell)
+            _assess(results, ctx, sub, insured, national, results.branches[branch], rows)
     if instrument is not None:
         from migrantsp.coordination.apply import coordinate  # the coordination layer sits above this one
 
@@ -226,7 +238,13 @@ def evaluate(batch: Batch, kb: Knowledge, branches: Sequence[Branch], trace: boo
 
 
 def _assess(
-    ctx: BranchContext, sub: BranchContext, insured: Ints, national: Bools, out: BranchColumns, rows: Ints
+    res: Results,
+    ctx: BranchContext,
+    sub: BranchContext,
+    insured: Ints,
+    national: Bools,
+    out: BranchColumns,
+    rows: Ints,
 ) -> None:
     """Statuses from coverage, then the national rule on the insured rows (`sub`)."""
     cell = ctx.cell
@@ -238,7 +256,8 @@ def _assess(
     not_covered = (insured == 0) & exists
     out.status[rows[no_scheme]] = NO_SCHEME
     out.status[rows[not_covered]] = NOT_COVERED
-    out.scheme[rows[~no_scheme]] = cell.schemes[0] if cell.schemes else ""
+    if cell.schemes:
+        out.scheme[rows[~no_scheme]] = res.scheme_code(cell.schemes[0])
     if ctx.trace.enabled:
         _explain_coverage(ctx, cell, insured, no_scheme, national)
     active = insured > 0

@@ -6,7 +6,7 @@ Months are counted from January 1900 (month 0), so every career date maps to a s
 from __future__ import annotations
 
 from datetime import date
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -15,6 +15,7 @@ Days = npt.NDArray[np.datetime64]
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
 Bools = npt.NDArray[np.bool_]
+AnyArray = npt.NDArray[Any]  # integer months or datetime64 days
 
 _EPOCH_MONTH = np.datetime64("1900-01", "M").astype(np.int64)
 _GROUP = np.int64(1 << 20)  # > any month index we use; separates groups in running maxima
@@ -99,19 +100,24 @@ def union_length(group: Ints, start: Ints, end: Ints, n_groups: int) -> Ints:
     return np.bincount(g, weights=length, minlength=n_groups).astype(np.int64)
 
 
-def split_at(start: Ints, end: Ints, cuts: Ints) -> tuple[Ints, Ints, Ints]:
+def split_at(start: AnyArray, end: AnyArray, cuts: AnyArray) -> tuple[Ints, AnyArray, AnyArray]:
     """Split inclusive intervals at sorted cut points (a cut c starts a new piece at c).
 
-    Returns (index of the source interval, piece start, piece end) for every non-empty piece.
+    Returns (index of the source interval, piece start, piece end) for every non-empty piece, in order.
+    Works for integer months or datetime64 days; the cost grows with the pieces made, not with the cuts.
     """
-    if cuts.size == 0:
-        idx = np.arange(start.size)
-        return idx, start.copy(), end.copy()
-    bounds = np.concatenate(
-        [start[:, None], np.clip(cuts[None, :], start[:, None], end[:, None] + 1), end[:, None] + 1], axis=1
-    )
-    bounds.sort(axis=1)
-    p0, p1 = bounds[:, :-1], bounds[:, 1:] - 1
-    valid = p1 >= p0
-    rows = np.broadcast_to(np.arange(start.size)[:, None], p0.shape)
-    return rows[valid], p0[valid], p1[valid]
+    cuts = np.unique(cuts)
+    if cuts.size == 0 or start.size == 0:
+        return np.arange(start.size), start.copy(), end.copy()
+    first = np.searchsorted(cuts, start, side="right")  # cuts strictly after the start...
+    last = np.searchsorted(cuts, end, side="right")  # ...and on or before the end
+    inner = np.maximum(last - first, 0)
+    count = inner + 1
+    idx = np.repeat(np.arange(start.size), count)
+    offset = np.arange(idx.size) - np.repeat(np.cumsum(count) - count, count)
+    k = first[idx] + offset
+    piece_start = np.where(offset == 0, start[idx], cuts[np.minimum(k - 1, cuts.size - 1)])
+    is_last = offset == inner[idx]
+    one = np.ones(1, dtype=cuts.dtype) if cuts.dtype.kind != "M" else np.timedelta64(1, "D")
+    piece_end = np.where(is_last, end[idx], cuts[np.minimum(k, cuts.size - 1)] - one)
+    return idx, piece_start, piece_end
