@@ -154,3 +154,37 @@ evaluate: {date: 2030-03-01, branches: [old_age]}
     assert tha["asean-c157"]["credited_months"] > tha["none"]["credited_months"]
     explained = runner.invoke(app, ["compare", str(path), "--explain"])
     assert "Art. 52" in explained.stdout and "== asean-c157 ==" in explained.stdout
+
+
+def test_work_in_two_parties_at_once_art_13() -> None:
+    """A Malaysian living in Malaysia works there (MYR 3,000) and at the same time in Singapore (SGD 1,000).
+    Malaysia brings well over 25 % of the combined wage, so Malaysia's law applies to both jobs under the
+    instrument (Art. 13(1)); without it, Singapore's own rules apply to the Singapore job as the career says."""
+    c = {"person": {"birth_date": "1980-01-01", "sex": "male", "nationality": "MYS"},
+         "spells": [{"country": "MYS", "start": "2015-01-01", "end": "2024-12-31", "monthly_wage": 3000},
+                    {"country": "SGP", "start": "2018-01-01", "end": "2019-12-31", "monthly_wage": 1000}],
+         "evaluate": {"date": "2025-01-01", "branches": ["employment_injury"]}}  # fmt: skip
+    alone = rows(entitlements(c))
+    assert alone[("SGP", "employment_injury")]["insured_months"] == 24
+    coordinated = rows(entitlements(c | {"instrument": "asean-c157-all-branches"}))
+    assert coordinated[("SGP", "employment_injury")]["insured_months"] == 0
+    assert coordinated[("MYS", "employment_injury")]["insured_months"] >= alone[("MYS", "employment_injury")][
+        "insured_months"
+    ]
+
+
+@pytest.mark.parametrize(("years", "korea", "viet_nam"), [(4, True, False), (9, True, True)])
+def test_korea_viet_nam_detachment(years: int, korea: bool, viet_nam: bool) -> None:
+    """KR-VN-applicable-legislation (NPS): a worker detached from Korea to Viet Nam stays under Korean law
+    for 5 years plus a 3-year extension; beyond 8 years Viet Nam's law applies."""
+    start = date(2024, 1, 1)
+    end = date(2024 + years, 1, 1) - timedelta(days=1)
+    c = {"person": {"birth_date": "1980-01-01", "sex": "male", "nationality": "KOR"},
+         "spells": [{"country": "VNM", "start": start.isoformat(), "end": end.isoformat(), "posted_from": "KOR",
+                     "monthly_wage": 30_000_000}],
+         "evaluate": {"date": end.isoformat(), "branches": ["old_age"]}}  # fmt: skip
+    r = rows(entitlements(c | {"instrument": "vnm-kor"}))
+    vnm = r.get(("VNM", "old_age"), {"insured_months": 0})
+    assert (vnm["insured_months"] > 0) == viet_nam
+    if viet_nam:
+        assert vnm["insured_months"] == 12 * years - 96

@@ -13,6 +13,7 @@ from migrantsp.coordination.instruments import Instrument
 from migrantsp.domain import Branch
 from migrantsp.engine.batch import Batch
 from migrantsp.engine.timecols import Bools, add_months
+from migrantsp.money import rate
 
 
 def _party_index(batch: Batch, inst: Instrument) -> np.ndarray:
@@ -91,3 +92,95 @@ def apply_posting(batch: Batch, inst: Instrument) -> Batch:
         custom_schemes=batch.custom_schemes,
         ids=batch.ids,
     )
+
+
+def _usd(batch: Batch, spell: int) -> float:
+    """A spell's wage in US dollars, to compare wages across states (NaN where no rate exists)."""
+    currency = batch.currency(batch.countries.codes[int(batch.country[spell])])
+    factor = rate(currency, "USD", int(str(batch.start[spell])[:4]))
+    return float(batch.wage[spell]) * factor if factor is not None else float("nan")
+
+
+def apply_multi_state(batch: Batch, inst: Instrument) -> Batch:
+    """Work in two parties at the same time (EU 883/2004 Art. 13(1); 987/2009 Art. 14(8)): one legislation.
+
+    The state of residence applies when work there brings at least 25 % of the combined wage over the
+    overlap (remuneration, one of the two indicative criteria); otherwise the state of the better-paid
+    spell, standing in for the employer's registered office, which a career file does not record (wages
+    compared in US dollars at the year's average rate; where no rate exists, residence decides). The
+    other spell's overlapping days are insured under that legislation.
+    """
+    if batch.person.size < 2:
+        return batch
+    is_party = _party_index(batch, inst)
+    order = np.lexsort((batch.start, batch.person))
+    p, s, e = batch.person[order], batch.start[order], batch.end[order]
+    same = np.zeros(p.size, dtype=bool)
+    same[1:] = p[1:] == p[:-1]
+    big = np.int64(1 << 24)  # more days than any career spans: keeps each person's running maximum apart
+    running_end = np.maximum.accumulate(e.view(np.int64) + p * big) - p * big
+    overlap = same.copy()
+    overlap[1:] &= s[1:].view(np.int64) <= running_end[:-1]
+    people = np.unique(p[overlap])
+    if people.size == 0:
+        return batch
+    country = batch.country.copy()
+    start, end = batch.start.copy(), batch.end.copy()
+    extra: list[tuple[int, int, np.datetime64, np.datetime64]] = []  # (spell, country, start, end)
+    for person in people.tolist():
+        mine = np.flatnonzero((batch.person == person) & is_party[batch.country] & (batch.posted_from < 0))
+        for i_pos, i in enumerate(mine):
+            for j in mine[i_pos + 1 :]:
+                if batch.country[i] == batch.country[j]:
+                    continue
+                lo, hi = max(start[i], start[j]), min(end[i], end[j])
+                if lo > hi:
+                    continue
+                home = batch.residence[person]
+                wi, wj = _usd(batch, int(i)), _usd(batch, int(j))
+                if batch.country[i] == home and wi >= 0.25 * (wi + wj):
+                    win, lose = i, j
+                elif batch.country[j] == home and wj >= 0.25 * (wi + wj):
+                    win, lose = j, i
+                elif wi != wi or wj != wj:  # no exchange rate: residence, else the earlier spell
+                    win, lose = (j, i) if batch.country[j] == home else (i, j)
+                else:
+                    win, lose = (i, j) if wi >= wj else (j, i)
+                # the losing spell's overlap moves to the winning state's legislation
+                extra.append((lose, int(batch.country[win]), lo, hi))
+                if start[lose] >= lo and end[lose] <= hi:
+                    country[lose] = batch.country[win]
+                elif start[lose] < lo and end[lose] > hi:
+                    extra.append((lose, int(batch.country[lose]), hi + np.timedelta64(1, "D"), end[lose]))
+                    end[lose] = lo - np.timedelta64(1, "D")
+                elif start[lose] < lo:
+                    end[lose] = lo - np.timedelta64(1, "D")
+                else:
+                    start[lose] = hi + np.timedelta64(1, "D")
+    moved = [x for x in extra if not (x[2] == start[x[0]] and country[x[0]] == x[1] and end[x[0]] == x[3])]
+    src = np.array([x[0] for x in moved], dtype=np.int64)
+    new_country = np.array([x[1] for x in moved], dtype=np.int64)
+    new_start = np.array([x[2] for x in moved], dtype="datetime64[D]")
+    new_end = np.array([x[3] for x in moved], dtype="datetime64[D]")
+
+    def cat(a: np.ndarray, added: np.ndarray | None = None) -> np.ndarray:
+        return np.concatenate([a, a[src] if added is None else added])
+
+    person = cat(batch.person)
+    keep = np.concatenate([end >= start, new_end >= new_start])
+    idx = np.flatnonzero(keep)
+    order2 = idx[np.argsort(person[idx], kind="stable")]
+
+    def o(a: np.ndarray) -> np.ndarray:
+        return a[order2]
+
+    return Batch(
+        countries=batch.countries, birth=batch.birth, sex=batch.sex, nationality=batch.nationality,
+        residence=batch.residence, evaluation=batch.evaluation, children=batch.children,
+        person=o(person), country=o(cat(country, new_country)), start=o(cat(start, new_start)),
+        end=o(cat(end, new_end)), activity=o(cat(batch.activity)), sector=o(cat(batch.sector)),
+        documented=o(cat(batch.documented)), wage=o(cat(batch.wage)),
+        home_contributions=o(cat(batch.home_contributions)), posted_from=o(cat(batch.posted_from)),
+        employer_size=o(cat(batch.employer_size)), voluntary_member=o(cat(batch.voluntary_member)),
+        custom_schemes=batch.custom_schemes, ids=batch.ids,
+    )  # fmt: skip

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from migrantsp.coordination.instruments import Instrument
-from migrantsp.coordination.posting import apply_posting, equal_treatment, party_nationals
+from migrantsp.coordination.posting import apply_multi_state, apply_posting, equal_treatment, party_nationals
 from migrantsp.domain import ASEAN, Answer, Branch, Coverage
 from migrantsp.engine.batch import Batch
 from migrantsp.engine.benefit import (
@@ -184,9 +184,11 @@ def evaluate(batch: Batch, kb: Knowledge, branches: Sequence[Branch], trace: boo
     """National results for every row and branch, then the instrument's coordination over them.
 
     `schemes` fixes the scheme-id codes (parallel workers must agree on them)."""
-    if instrument is not None and instrument.id != "none":
-        batch = apply_posting(batch, instrument)
-    row_person, row_country = build_rows(batch)
+    row_person, row_country = build_rows(batch)  # every country worked in keeps its row
+    if instrument is not None and instrument.id != "none":  # one legislation at a time (Arts. 11-13)
+        original = batch
+        batch = apply_multi_state(apply_posting(batch, instrument), instrument)
+        moved = _moved_rows(original, batch, row_person, row_country)
     n = row_person.size
     tr = Trace(enabled=trace)
     results = Results(
@@ -234,7 +236,34 @@ def evaluate(batch: Batch, kb: Knowledge, branches: Sequence[Branch], trace: boo
         from migrantsp.coordination.apply import coordinate  # the coordination layer sits above this one
 
         coordinate(results, instrument)
+        if tr.enabled and instrument.id != "none":
+            for r in np.flatnonzero(moved).tolist():
+                for b in branches:
+                    tr.add(
+                        np.array([r]),
+                        b,
+                        Step(
+                            "reason",
+                            "applicable_legislation",
+                            f"Under {instrument.id}, "
+                            "another party's legislation applies to work done here (posting within the "
+                            "limit, Art. 12, or work in several parties at once, Art. 13)",
+                            ("INTL-EU-883", "INTL-ILO-C157"),
+                        ),
+                    )
     return results
+
+
+def _moved_rows(before: Batch, after: Batch, row_person: Ints, row_country: Ints) -> Bools:
+    """Rows whose country lost work days when the applicable legislation was settled."""
+    k = len(before.countries.codes)
+
+    def days(b: Batch) -> Ints:
+        d = (b.end - b.start).astype(np.int64) + 1
+        return np.bincount(b.person * k + b.country, weights=d, minlength=b.size * k).astype(np.int64)
+
+    lost = days(before) > days(after)
+    return np.asarray(lost[row_person * k + row_country], dtype=bool)
 
 
 def _assess(
