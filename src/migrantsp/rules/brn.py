@@ -21,15 +21,21 @@ from migrantsp.domain import ACTIVITY_ORDER, Activity, Branch
 from migrantsp.engine.benefit import DAILY_ALLOWANCE, LUMP_SUM, PENSION, Benefit
 from migrantsp.engine.context import BranchContext
 from migrantsp.engine.timecols import Bools
-from migrantsp.rules.common import DAYS_PER_MONTH, amount_unknown, at_pensionable_age, daily, grant, in_kind
+from migrantsp.rules.common import (
+    DAYS_PER_MONTH,
+    amount_unknown,
+    at_pensionable_age,
+    at_work,
+    daily,
+    grant,
+    in_kind,
+)
 
 SPK_START = np.datetime64("2023-07-15")
 
 
 def _at_work(ctx: BranchContext, what: str, sources: tuple[str, ...]) -> Bools:
-    at_work = ctx.insured_on_contingency()
-    ctx.reason(~at_work, "not_working", f"Not in insured work on the evaluation date: {what}", sources)
-    return at_work
+    return at_work(ctx, what, sources)
 
 
 def medical_care(ctx: BranchContext) -> Benefit:

@@ -9,7 +9,7 @@ import numpy.typing as npt
 
 from migrantsp.engine.benefit import DAILY_ALLOWANCE, GRANT, IN_KIND, Benefit
 from migrantsp.engine.context import BranchContext
-from migrantsp.engine.timecols import Bools, add_months
+from migrantsp.engine.timecols import Bools, Days, Floats, add_months
 
 DAYS_PER_MONTH = 30.0  # monthly wage -> daily wage, the convention the member states' laws use
 
@@ -92,3 +92,20 @@ def amount_unknown(
     """Entitled, but the knowledge base does not establish the amount: say so (amount null), never guess."""
     ctx.reason(eligible, "amount_unknown", message, sources)
     return Benefit.of(eligible, kind, np.nan)
+
+
+def at_work(ctx: BranchContext, why_not: str, sources: Sequence[str]) -> Bools:
+    """In insured work on the evaluation date, when a short-term contingency is assumed to happen."""
+    working = ctx.insured_on_contingency()
+    ctx.reason(~working, "not_working", f"Not in insured work on the evaluation date: {why_not}", sources)
+    return working
+
+
+def param_from_first(ctx: BranchContext, path: str, on: Days | None = None) -> Floats:
+    """A parameter on the contingency date (or `on`); before its first recorded value, that value stands in.
+
+    An approximation for parameters the knowledge base dates only from a recent source: the reason-giving
+    rules say so where it matters.
+    """
+    first = ctx.parameters[ctx._path(path)].starts[0]
+    return ctx.param(path, on=np.maximum(ctx.contingency if on is None else on, first))

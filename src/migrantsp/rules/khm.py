@@ -26,7 +26,15 @@ from migrantsp.domain import Branch
 from migrantsp.engine.benefit import LUMP_SUM, PENSION, Benefit
 from migrantsp.engine.context import BranchContext
 from migrantsp.engine.timecols import Bools, Floats
-from migrantsp.rules.common import DAYS_PER_MONTH, amount_unknown, at_pensionable_age, daily, grant, in_kind
+from migrantsp.rules.common import (
+    DAYS_PER_MONTH,
+    amount_unknown,
+    at_pensionable_age,
+    at_work,
+    daily,
+    grant,
+    in_kind,
+)
 
 H_CEILING = "nssf.contribution.health_wage_ceiling"
 H_FLOOR = "nssf.contribution.health_wage_floor"
@@ -42,16 +50,7 @@ def _daily_wage(ctx: BranchContext) -> Floats:
 
 
 def _at_work(ctx: BranchContext, what: str) -> Bools:
-    """In insured work on the evaluation date, when the contingency is assumed to happen."""
-    working = ctx.insured_on_contingency()
-    ctx.reason(
-        ~working,
-        "not_working",
-        f"Not in insured work in Cambodia on the evaluation date: no {what} then "
-        "(NSSF cover follows registered employment)",
-        HEALTH,
-    )
-    return working
+    return at_work(ctx, f"no {what} then", HEALTH)
 
 
 def _unknown_rate(ctx: BranchContext, eligible: Bools, amount: Floats, what: str) -> Bools:

@@ -24,7 +24,7 @@ from migrantsp.domain import Branch
 from migrantsp.engine.benefit import DAILY_ALLOWANCE, LUMP_SUM, PENSION, Benefit
 from migrantsp.engine.context import BranchContext
 from migrantsp.engine.timecols import Bools
-from migrantsp.rules.common import amount_unknown, at_pensionable_age, in_kind, meets
+from migrantsp.rules.common import amount_unknown, at_pensionable_age, at_work, in_kind, meets
 
 CEILING = "nssf.contribution.wage_ceiling"
 FLOOR = "nssf.contribution.wage_floor"
@@ -32,16 +32,7 @@ LAW = ("LA1", "LA-PP-2026")
 
 
 def _at_work(ctx: BranchContext, what: str) -> Bools:
-    """In insured work on the evaluation date, when the contingency is assumed to happen."""
-    working = ctx.insured_on_contingency()
-    ctx.reason(
-        ~working,
-        "not_working",
-        f"Not in insured work in Laos on the evaluation date: no {what} then (cover follows insured "
-        "employment)",
-        LAW,
-    )
-    return working
+    return at_work(ctx, f"no {what} then", LAW)
 
 
 def medical_care(ctx: BranchContext) -> Benefit:

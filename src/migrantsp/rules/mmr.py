@@ -16,22 +16,13 @@ from migrantsp.domain import Branch
 from migrantsp.engine.benefit import DAILY_ALLOWANCE, GRANT, Benefit
 from migrantsp.engine.context import BranchContext
 from migrantsp.engine.timecols import Bools
-from migrantsp.rules.common import amount_unknown, in_kind
+from migrantsp.rules.common import amount_unknown, at_work, in_kind
 
 HSC = ("MM1", "MM3")
 
 
 def _at_work(ctx: BranchContext, what: str) -> Bools:
-    """In insured work on the evaluation date, when the contingency is assumed to happen."""
-    working = ctx.insured_on_contingency()
-    ctx.reason(
-        ~working,
-        "not_working",
-        f"Not in insured work in Myanmar on the evaluation date: no {what} then "
-        "(SSB cover follows registered employment in a covered establishment)",
-        HSC,
-    )
-    return working
+    return at_work(ctx, f"no {what} then", HSC)
 
 
 def medical_care(ctx: BranchContext) -> Benefit:

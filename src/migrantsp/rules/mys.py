@@ -33,7 +33,7 @@ from migrantsp.engine.timecols import (
     month_start,
     split_at,
 )
-from migrantsp.rules.common import DAYS_PER_MONTH, daily, grant, in_kind, meets
+from migrantsp.rules.common import DAYS_PER_MONTH, at_work, daily, grant, in_kind, meets
 
 SOCSO_CEILING = "socso.contribution.wage_ceiling"
 EIS_CEILING = "eis.contribution.wage_ceiling"
@@ -42,9 +42,7 @@ MIN_DIVIDEND = "epf.old_age.minimum_dividend_rate"
 
 
 def _at_work(ctx: BranchContext, what: str, sources: tuple[str, ...]) -> Bools:
-    at_work = ctx.insured_on_contingency()
-    ctx.reason(~at_work, "not_working", f"Not in insured work on the evaluation date: {what}", sources)
-    return at_work
+    return at_work(ctx, what, sources)
 
 
 # ---------------------------------------------------------------------------------------- medical care

@@ -43,6 +43,7 @@ from migrantsp.rules.common import (
     grant,
     in_kind,
     meets,
+    param_from_first,
 )
 
 MSC_MIN = "sss.contribution.msc_min"
@@ -54,10 +55,7 @@ SEAFARER = ACTIVITY_ORDER.index("seafarer")
 
 
 def _p(ctx: BranchContext, path: str, on: Days | None = None) -> Floats:
-    """A parameter in force on the contingency date (or `on`); for dates before its first recorded value,
-    that first value stands in (an approximation: the knowledge base dates most values from 2016-2018)."""
-    first = ctx.parameters[f"PHL.{path}"].starts[0]
-    return ctx.param(path, on=np.maximum(ctx.contingency if on is None else on, first))
+    return param_from_first(ctx, path, on)
 
 
 @dataclass(frozen=True)

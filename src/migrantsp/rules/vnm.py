@@ -30,6 +30,7 @@ from migrantsp.rules.common import (
     grant,
     in_kind,
     meets,
+    param_from_first,
 )
 
 BASE = "si.base_wage"
@@ -39,10 +40,7 @@ JAN_2014 = int(month_index(np.array(["2014-01-01"], dtype="datetime64[D]"))[0])
 
 
 def _p(ctx: BranchContext, path: str, on: Days | None = None) -> Floats:
-    """A parameter in force on the contingency date (or `on`); for dates before its first recorded value,
-    that first value stands in (an approximation: the knowledge base dates most values from 2016-2018)."""
-    first = ctx.parameters[f"VNM.{path}"].starts[0]
-    return ctx.param(path, on=np.maximum(ctx.contingency if on is None else on, first))
+    return param_from_first(ctx, path, on)
 
 
 @dataclass(frozen=True)
