@@ -179,7 +179,5 @@ def resolve(
                 for err in exc.errors()
             ]
         ) from None
-    allowed = set(ASEAN) | set(custom or [])
-    bad = [p for p in inst.party_codes(custom) if p not in allowed and len(p) == 3 and not p.startswith("X")]
-    del bad  # partner states outside ASEAN are allowed: their periods count as input
+    # Parties outside ASEAN are allowed: their periods count as input (their schemes are not modelled).
     return inst

@@ -33,18 +33,15 @@ def random_batch(n: int, seed: int = 0, evaluation: str = "2026-01-01", max_spel
     country = np.where(home | first, nationality[person], rng.integers(0, k, m))
     gap = rng.integers(0, 365, m).astype("timedelta64[D]")
     length = rng.integers(60, 12 * 365, m).astype("timedelta64[D]")
-    start = np.empty(m, dtype="datetime64[D]")
-    end = np.empty(m, dtype="datetime64[D]")
     age18 = birth[person] + np.timedelta64(18 * 365, "D")
-    cursor = np.where(first, age18, np.datetime64("NaT"))
     # consecutive spells per person: cumulative (gap + length) from the 18th birthday
     step = (gap + length).astype(np.int64)
     cum = np.cumsum(step)
-    base = np.repeat(cum[np.cumsum(n_spells) - n_spells] - step[np.cumsum(n_spells) - n_spells], n_spells)
+    first_idx = np.cumsum(n_spells) - n_spells
+    base = np.repeat(cum[first_idx] - step[first_idx], n_spells)
     offset = (cum - base - step).astype("timedelta64[D]")
     start = age18 + offset + gap
     end = start + length
-    del cursor
     when = np.datetime64(evaluation)
     end = np.minimum(end, when)
     keep = start <= when

@@ -195,12 +195,8 @@ class _Checker:
                 self.problems.append(
                     doc.problem((*loc, "schemes"), "a covered branch must name its scheme(s)")
                 )
-            for name in ("foreign_workers", "nationals", "nationals_abroad", "exclusions", "conditions"):
-                self.problems += (
-                    _timeline_problems(doc, (*loc, name), getattr(cell, name))
-                    if name not in ("exclusions", "conditions")
-                    else []
-                )
+            for name in ("foreign_workers", "nationals", "nationals_abroad"):
+                self.problems += _timeline_problems(doc, (*loc, name), getattr(cell, name))
             for name in ("export", "lump_sum_on_departure"):
                 self.problems += _timeline_problems(
                     doc, (*loc, "portability", name), getattr(cell.portability, name)
