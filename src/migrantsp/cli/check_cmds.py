@@ -58,6 +58,7 @@ class SchemaName(StrEnum):
     atlas = "atlas"
     career = "career"
     entitlements = "entitlements"
+    scenario = "scenario"
     country = "country"
     parameter = "parameter"
 
@@ -70,11 +71,13 @@ def schema(name: SchemaName = typer.Argument(..., help="Which format.")) -> None
     from migrantsp.career import Career
     from migrantsp.knowledge.schema import CountryFile, ParameterFile
     from migrantsp.results import EntitlementsOut
+    from migrantsp.scenarios.model import Scenario
 
     models: dict[SchemaName, type[BaseModel]] = {
         SchemaName.atlas: AtlasCell,
         SchemaName.career: Career,
         SchemaName.entitlements: EntitlementsOut,
+        SchemaName.scenario: Scenario,
         SchemaName.country: CountryFile,
         SchemaName.parameter: ParameterFile,
     }

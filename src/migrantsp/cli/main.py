@@ -7,6 +7,7 @@ from migrantsp.cli import (  # noqa: F401  (registration by import)
     check_cmds,
     coordination_cmds,
     entitlement_cmds,
+    scenario_cmds,
 )
 from migrantsp.cli.app import app
 

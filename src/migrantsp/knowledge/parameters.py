@@ -6,7 +6,7 @@ array of dates (numpy datetime64[D]), so one worker and ten million read paramet
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
@@ -59,6 +59,25 @@ class Parameter:
         i = self.index_at(when)
         assert isinstance(i, int)
         return None if i < 0 else self.starts[i].astype(date)
+
+    def patched(self, values: dict[date, float | None], reference: Reference) -> Parameter:
+        """A reform: from each patched date on, the patched value applies (later original values drop).
+
+        Values before the first patched date are kept as they were, so history is unchanged.
+        """
+        first = np.datetime64(min(values), "D")
+        keep = self.starts < first
+        new_starts = np.array(sorted(values), dtype="datetime64[D]")
+        new_values = np.array([np.nan if values[d] is None else float(values[d]) for d in sorted(values)])
+        return replace(
+            self,
+            starts=np.concatenate([self.starts[keep], new_starts]),
+            values=np.concatenate([self.values[keep], new_values]),
+            references=tuple(r for r, k in zip(self.references, keep, strict=True) if k)
+            + tuple((reference,) for _ in new_starts),
+            notes=tuple(n for n, k in zip(self.notes, keep, strict=True) if k)
+            + ("scenario patch",) * new_starts.size,
+        )
 
     def references_at(self, when: date) -> tuple[Reference, ...]:
         i = self.index_at(when)

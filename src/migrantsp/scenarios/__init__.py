@@ -1,0 +1,1 @@
+"""Policy scenarios: an instrument plus parameter and coverage patches, stacked over a baseline."""
