@@ -91,6 +91,8 @@ def apply_posting(batch: Batch, inst: Instrument) -> Batch:
         voluntary_member=o(same(batch.voluntary_member)),
         custom_schemes=batch.custom_schemes,
         ids=batch.ids,
+        child_person=batch.child_person,
+        child_birth=batch.child_birth,
     )
 
 
@@ -182,5 +184,6 @@ def apply_multi_state(batch: Batch, inst: Instrument) -> Batch:
         documented=o(cat(batch.documented)), wage=o(cat(batch.wage)),
         home_contributions=o(cat(batch.home_contributions)), posted_from=o(cat(batch.posted_from)),
         employer_size=o(cat(batch.employer_size)), voluntary_member=o(cat(batch.voluntary_member)),
-        custom_schemes=batch.custom_schemes, ids=batch.ids,
+        custom_schemes=batch.custom_schemes, ids=batch.ids, child_person=batch.child_person,
+        child_birth=batch.child_birth,
     )  # fmt: skip

@@ -61,6 +61,9 @@ class Batch:
     voluntary_member: Bools
     custom_schemes: dict[str, CustomScheme] = field(default_factory=dict)
     ids: list[str | None] = field(default_factory=list)
+    # children (family and maternity rules): their parent and birth date, when the career lists them
+    child_person: Ints = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    child_birth: Days = field(default_factory=lambda: np.zeros(0, dtype="datetime64[D]"))
 
     @property
     def size(self) -> int:
@@ -151,6 +154,10 @@ class Batch:
             voluntary_member=np.array(spells["vol"], dtype=bool),
             custom_schemes=custom,
             ids=[c.person.id for c in careers],
+            child_person=np.array(
+                [i for i, c in enumerate(careers) for _ in c.person.children], dtype=np.int64
+            ),
+            child_birth=np.array([d for c in careers for d in c.person.children], dtype="datetime64[D]"),
         )
 
     def take(self, people: Ints) -> Batch:
@@ -185,4 +192,6 @@ class Batch:
             voluntary_member=s(self.voluntary_member),
             custom_schemes=self.custom_schemes,
             ids=[self.ids[i] for i in people] if self.ids else [],
+            child_person=remap[self.child_person][remap[self.child_person] >= 0],
+            child_birth=self.child_birth[remap[self.child_person] >= 0],
         )

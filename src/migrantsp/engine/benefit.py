@@ -29,6 +29,7 @@ class Benefit:
     amount: Floats
     payable_abroad: Bools | None = None  # None: from the atlas cell's export rule
     formula: Floats | None = None  # the pension the formula gives for the credited months, met or not
+    period: Ints | None = None  # PERS index when it differs from the kind's usual one (a monthly allowance)
 
     def pension_formula(self) -> Floats:
         """f(months) for coordination: the formula's pension whether or not the conditions are met."""
@@ -38,7 +39,16 @@ class Benefit:
 
     @property
     def per(self) -> Ints:
+        if self.period is not None:
+            return self.period
         return np.asarray(PER_KIND[self.kind], dtype=np.int64)
+
+    @classmethod
+    def monthly_allowance(cls, entitled: Bools, amount: npt.ArrayLike) -> Benefit:
+        """A cash allowance paid every month (family benefits): a grant, per month."""
+        b = cls.of(entitled, GRANT, amount)
+        b.period = np.zeros(entitled.size, dtype=np.int64)
+        return b
 
     @classmethod
     def of(

@@ -78,7 +78,20 @@ class BranchContext:
 
     @property
     def children(self) -> Ints:
+        """Children listed in the career (all ages)."""
         return self.batch.children[self.person]
+
+    def children_under(self, age: float) -> Ints:
+        """Children born by the contingency date and younger than `age` years on it, per row."""
+        b = self.batch
+        local = -np.ones(b.size, dtype=np.int64)
+        local[self.person] = np.arange(self.n)
+        row = local[b.child_person]
+        mine = row >= 0
+        row, birth = row[mine], b.child_birth[mine]
+        on = self.contingency[row]
+        young = (birth <= on) & (age_years(birth, on) < age)
+        return np.bincount(row[young], minlength=self.n).astype(np.int64)
 
     @property
     def birth(self) -> Days:

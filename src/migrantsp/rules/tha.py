@@ -196,29 +196,36 @@ def family(ctx: BranchContext) -> Benefit:
     )
     per_child = ctx.param("ssf.family.child_allowance")
     cap = ctx.param("ssf.family.max_children")
-    kids = np.where(ctx.children > 0, np.minimum(ctx.children, cap), 1)
+    age_limit = ctx.param("ssf.family.child_age_limit")
+    listed = ctx.children > 0
+    young = np.zeros(ctx.n, dtype=np.int64)
+    for a in np.unique(age_limit[~np.isnan(age_limit)]):
+        young = np.where(age_limit == a, ctx.children_under(float(a)), young)
+    kids = np.where(listed, np.minimum(young, cap), 1)
     amount = per_child * kids
+    src = ctx.sources_of("ssf.family.child_allowance", "ssf.family.child_age_limit")
     ctx.reason(
-        ok & (ctx.children == 0),
+        ok & ~listed,
         "per_child",
-        "{amount} a month for one child under {age} (no children are "
-        "listed in the career; up to {cap} children)",
-        ctx.sources_of("ssf.family.child_allowance"),
+        "{amount} a month for one child under {age} (no children are listed in the career; up to {cap})",
+        src,
         amount=per_child,
-        age=ctx.param("ssf.family.child_age_limit"),
+        age=age_limit,
         cap=cap,
     )
     ctx.reason(
-        ok & (ctx.children > 0),
+        ok & listed,
         "per_child",
-        "{per} a month for each of {kids} children (assumed under {age}) = {amount}",
-        ctx.sources_of("ssf.family.child_allowance"),
+        "{per} a month for each of {kids} children under {age} on the date (at most {cap}) = {amount}",
+        src,
         per=per_child,
         kids=kids,
-        age=ctx.param("ssf.family.child_age_limit"),
+        age=age_limit,
+        cap=cap,
         amount=amount,
     )
-    return Benefit.of(ok, 0, amount)  # a monthly allowance: reported as kind "pension", per month
+    ok = ok & (kids > 0)
+    return Benefit.monthly_allowance(ok, amount)
 
 
 def maternity(ctx: BranchContext) -> Benefit:
