@@ -24,7 +24,7 @@ COVERAGE_LETTERS: dict[Coverage, str] = {
     Coverage.mandatory: "M",
     Coverage.voluntary: "V",
     Coverage.excluded: "X",
-    Coverage.no_scheme: "–",
+    Coverage.no_scheme: "\u2013",  # en dash
 }
 
 
@@ -146,7 +146,8 @@ SOURCES_CSV = ["id", "title", "publisher", "date", "kind", "url", "note"]
 
 def source_rows(kb: Knowledge) -> list[dict[str, Any]]:
     return [
-        {"id": sid, **s.model_dump(mode="json"), "kind": s.kind.value} for sid, s in sorted(kb.sources.items())
+        {"id": sid, **s.model_dump(mode="json"), "kind": s.kind.value}
+        for sid, s in sorted(kb.sources.items())
     ]
 
 
