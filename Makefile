@@ -17,7 +17,9 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/migrantsp check
-	$(BIN)/migrantsp atlas
+	$(BIN)/migrantsp report --out out/report
+	@echo "Report: out/report/index.html. Web app: http://127.0.0.1:8000 (Ctrl-C to stop)"
+	$(BIN)/migrantsp serve --host 127.0.0.1 --port 8000
 
 test: $(STAMP) lint typecheck unit
 

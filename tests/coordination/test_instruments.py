@@ -168,9 +168,10 @@ def test_work_in_two_parties_at_once_art_13() -> None:
     assert alone[("SGP", "employment_injury")]["insured_months"] == 24
     coordinated = rows(entitlements(c | {"instrument": "asean-c157-all-branches"}))
     assert coordinated[("SGP", "employment_injury")]["insured_months"] == 0
-    assert coordinated[("MYS", "employment_injury")]["insured_months"] >= alone[("MYS", "employment_injury")][
-        "insured_months"
-    ]
+    assert (
+        coordinated[("MYS", "employment_injury")]["insured_months"]
+        >= alone[("MYS", "employment_injury")]["insured_months"]
+    )
 
 
 @pytest.mark.parametrize(("years", "korea", "viet_nam"), [(4, True, False), (9, True, True)])
@@ -188,3 +189,19 @@ def test_korea_viet_nam_detachment(years: int, korea: bool, viet_nam: bool) -> N
     assert (vnm["insured_months"] > 0) == viet_nam
     if viet_nam:
         assert vnm["insured_months"] == 12 * years - 96
+
+
+def test_a_right_whose_amount_is_unknown_stays_a_right_under_an_instrument() -> None:
+    """Brunei's SPK pays citizens an annuity whose formula the knowledge base does not hold: entitled with an
+    unknown amount under national law, and still so when an agreement totalises the Malaysian years."""
+    c = {"person": {"birth_date": "1970-01-01", "sex": "male", "nationality": "BRN"},
+         "spells": [{"country": "MYS", "start": "2015-04-29", "end": "2023-04-28", "sector": "manufacturing",
+                     "monthly_wage": 1800},
+                    {"country": "BRN", "start": "2023-04-29", "end": "2030-07-01", "sector": "services",
+                     "monthly_wage": 440}],
+         "evaluate": {"date": "2030-07-01", "branches": ["old_age"]}}  # fmt: skip
+    alone = rows(entitlements(c))[("BRN", "old_age")]
+    coordinated = rows(entitlements(c | {"instrument": "asean-c157"}))[("BRN", "old_age")]
+    assert alone["status"] == coordinated["status"] == "entitled"
+    assert alone["benefit"]["amount"] is None and coordinated["benefit"]["amount"] is None
+    assert coordinated["credited_months"] > alone["credited_months"]

@@ -7,7 +7,9 @@ from migrantsp.cli import (  # noqa: F401  (registration by import)
     check_cmds,
     coordination_cmds,
     entitlement_cmds,
+    report_cmds,
     scenario_cmds,
+    simulate_cmds,
 )
 from migrantsp.cli.app import app
 

@@ -147,11 +147,10 @@ def _coordinate_branch(res: Results, inst: Instrument, branch: Branch, parties: 
             competent = _competent(sub, last_owner, code)
             _write_short_term(res, branch, rows, competent, theoretical_benefit, d_total, inst, sub)
             continue
-        t_amount = np.where(
-            theoretical_benefit.entitled & (theoretical_benefit.kind == PENSION),
-            theoretical_benefit.amount,
-            0.0,
-        )
+        t_pension = theoretical_benefit.entitled & (theoretical_benefit.kind == PENSION)
+        # a right the knowledge base cannot price stays a right: the amount is reported unknown, not zero
+        t_unknown = t_pension & np.isnan(theoretical_benefit.amount)
+        t_amount = np.where(t_pension, np.nan_to_num(theoretical_benefit.amount), 0.0)
         if dmax is not None:  # Art. 56(1)(a): the ratio's denominator is capped at the maximum period too
             denominator = np.where(d_total > dmax, dmax, d_total).astype(np.float64)
         else:
@@ -178,6 +177,7 @@ def _coordinate_branch(res: Results, inst: Instrument, branch: Branch, parties: 
         results[code] = (sub, d_total, t_amount, pro_rata, independent, me_released)
         _write_long_term(
             res,
+            t_unknown,
             branch,
             inst,
             code,
@@ -235,13 +235,14 @@ def _write_short_term(
                     f"Qualifying periods totalised under {inst.id}: periods in the other "
                     "parties count as if completed here (competent party: insured on the contingency date "
                     "or last insured)",
-                    ("INTL-EU-883", *inst.sources[:2]),
+                    tuple(dict.fromkeys(("INTL-EU-883", *inst.sources[:2]))),
                 ),
             )
 
 
 def _write_long_term(
     res: Results,
+    t_unknown: Bools,
     branch: Branch,
     inst: Instrument,
     code: int,
@@ -263,10 +264,12 @@ def _write_long_term(
     pays = payable > 0
     # A lump sum the national law pays when no pension is due stays due when the agreement gives nothing.
     keep_lump = national_lump & ~pays
+    # A pension right whose amount the knowledge base does not establish stays a right (amount unknown).
+    unknown = ~pays & ~keep_lump & (t_unknown | (national_entitled & np.isnan(cols.amount[rows])))
     cols.credited_months[rows] = d_total
-    cols.status[rows] = np.where(pays | keep_lump, ENTITLED, NOT_ENTITLED)
-    cols.kind[rows] = np.where(pays, PENSION, cols.kind[rows])
-    cols.per[rows] = np.where(pays, 0, cols.per[rows])
+    cols.status[rows] = np.where(pays | keep_lump | unknown, ENTITLED, NOT_ENTITLED)
+    cols.kind[rows] = np.where(pays | (unknown & t_unknown), PENSION, cols.kind[rows])
+    cols.per[rows] = np.where(pays | (unknown & t_unknown), 0, cols.per[rows])
     cols.amount[rows] = np.where(pays, payable, np.where(keep_lump, cols.amount[rows], np.nan))
     method = METHOD_CODE[inst.method.value]
     higher = (independent >= pro_rata) & (independent > 0) & (inst.method is Method.pro_rata)
@@ -276,10 +279,10 @@ def _write_long_term(
     cols.pro_rata[rows] = np.where(t_amount > 0, pro_rata, np.nan)
     cols.supplement[rows] = 0.0
     if inst.export:
-        cols.payable_abroad[rows] = np.where(pays, True, cols.payable_abroad[rows])
+        cols.payable_abroad[rows] = np.where(pays | keep_lump | unknown, True, cols.payable_abroad[rows])
     if not res.trace.enabled:
         return
-    src = ("INTL-EU-883", "INTL-ILO-C157", *inst.sources[:2])
+    src = tuple(dict.fromkeys(("INTL-EU-883", "INTL-ILO-C157", *inst.sources[:2])))
     for i in range(sub.n):
         row = rows[i : i + 1]
         steps = [
@@ -291,8 +294,16 @@ def _write_long_term(
                 f"Maximum-period rule (Art. 56(1)(a)): {int(dmax[i])} months give the full benefit, "
                 "so the theoretical amount and the ratio use them"
             )
-        steps.append(f"Theoretical amount f(D) (Art. 52(1)(b)(i)): {t_amount[i]:,.2f}")
-        if released[i]:
+        if unknown[i]:
+            steps.append("The pension right holds with all parties' periods, but its amount is not "
+                         "established in the knowledge base (see the national reasons above)")  # fmt: skip
+        elif keep_lump[i]:
+            steps.append("No pension under the agreement: the lump sum the national law pays stays due")
+        else:
+            steps.append(f"Theoretical amount f(D) (Art. 52(1)(b)(i)): {t_amount[i]:,.2f}")
+        if unknown[i] or keep_lump[i]:
+            pass
+        elif released[i]:
             steps.append(
                 f"Periods under {inst.short_period_months} months with no right of their own: this "
                 "party pays nothing; the others take them into account (Art. 57)"
@@ -321,7 +332,7 @@ def _write_long_term(
                 if payable[i] > 0
                 else "Integration: another party, of last insurance, pays"
             )
-        if inst.export and payable[i] > 0:
+        if inst.export and (payable[i] > 0 or keep_lump[i]):
             steps.append("Payable while living in another party (export, Art. 7)")
         for text in steps:
             res.trace.add(row, branch, Step("reason", "coordination", text, src))

@@ -68,7 +68,7 @@ class Parameter:
         first = np.datetime64(min(values), "D")
         keep = self.starts < first
         new_starts = np.array(sorted(values), dtype="datetime64[D]")
-        new_values = np.array([np.nan if values[d] is None else float(values[d]) for d in sorted(values)])
+        new_values = np.array([np.nan if (v := values[d]) is None else float(v) for d in sorted(values)])
         return replace(
             self,
             starts=np.concatenate([self.starts[keep], new_starts]),

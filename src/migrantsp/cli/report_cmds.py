@@ -1,0 +1,53 @@
+"""Report and web app commands: `report --out DIR` and `serve --host --port`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import typer
+
+from migrantsp.cli.app import KnowledgeOption, app, handled, load, out
+
+
+@app.command("report")
+@handled
+def report_cmd(
+    out_dir: Path = typer.Option(
+        ..., "--out", "-o", help="Folder to write index.html and the CSV files to.", file_okay=False
+    ),
+    at: datetime | None = typer.Option(
+        None, "--at", formats=["%Y-%m-%d"], help="Date the facts are read on (YYYY-MM-DD); default: today."
+    ),
+    examples: Path = typer.Option(
+        Path("examples"), "--examples", help="Folder of career files for the worked cases.", file_okay=False
+    ),
+    knowledge_dir: Path | None = KnowledgeOption,
+) -> None:
+    """The regional report: one self-contained offline HTML file, and the data of every table as CSV."""
+    from migrantsp.report import build_report  # Jinja2 and plotly load only for this command
+
+    kb = load(knowledge_dir)
+    if not examples.is_dir():
+        out.print(f"note: no folder {examples}: the report will have no worked cases", markup=False)
+    written = build_report(out_dir, kb, at.date() if at else date.today(), examples)
+    for path in written:
+        out.print(str(path), markup=False)
+
+
+@app.command("serve")
+@handled
+def serve_cmd(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
+    knowledge_dir: Path | None = KnowledgeOption,
+) -> None:
+    """The web app (atlas, gaps, countries, sources, calculator) and the JSON API (/openapi.json)."""
+    import uvicorn
+
+    from migrantsp.web import create_app
+
+    out.print(
+        f"serving on http://{host}:{port}  (API: http://{host}:{port}/docs; Ctrl-C stops)", markup=False
+    )
+    uvicorn.run(create_app(load(knowledge_dir)), host=host, port=port, log_level="info")

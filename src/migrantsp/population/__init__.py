@@ -1,0 +1,1 @@
+"""Synthetic populations of ASEAN migrant workers calibrated on UN DESA stocks, and their simulation."""

@@ -1,0 +1,100 @@
+"""The JSON API (contract section 7) through FastAPI's TestClient, bad input included."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from migrantsp.api import entitlements
+
+WOMAN = {
+    "person": {"id": "mm-th-001", "birth_date": "1980-05-01", "sex": "female", "nationality": "MMR"},
+    "spells": [{"country": "THA", "start": "2005-01-01", "end": "2016-12-31", "sector": "manufacturing",
+                "monthly_wage": 12000}],
+    "evaluate": {"date": "2035-05-01"},
+}  # fmt: skip
+
+
+def test_health(client: Any, kb: Any) -> None:
+    r = client.get("/api/health")
+    assert r.status_code == 200
+    assert r.json()["status"] == "ok" and r.json()["knowledge_version"] == kb.version
+
+
+def test_atlas_has_90_cells_in_the_contract_shape(client: Any) -> None:
+    r = client.get("/api/atlas")
+    assert r.status_code == 200
+    cells = r.json()
+    assert len(cells) == 90
+    keys = {"country", "branch", "foreign_workers", "exclusions", "nationals_abroad", "schemes",
+            "portability", "sources", "confidence", "as_of"}  # fmt: skip
+    assert keys <= set(cells[0])
+    assert set(cells[0]["portability"]) == {"export", "lump_sum_on_departure"}
+
+
+def test_atlas_on_a_date_matches_the_python_api(client: Any, kb: Any) -> None:
+    from datetime import date
+
+    from migrantsp.atlas import atlas
+
+    r = client.get("/api/atlas", params={"at": "2018-06-30"})
+    assert r.status_code == 200
+    expected = [c.model_dump(mode="json", by_alias=True) for c in atlas(kb, date(2018, 6, 30))]
+    assert r.json() == expected
+
+
+def test_atlas_bad_date_is_422(client: Any) -> None:
+    r = client.get("/api/atlas", params={"at": "30/06/2018"})
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["loc"] == ["query", "at"]
+
+
+def test_entitlements_equal_the_python_api(client: Any, kb: Any) -> None:
+    r = client.post("/api/entitlements", json=WOMAN)
+    assert r.status_code == 200
+    assert r.json() == entitlements(WOMAN, kb)
+    row = next(e for e in r.json()["entitlements"] if (e["country"], e["branch"]) == ("THA", "old_age"))
+    assert row["status"] == "entitled" and row["benefit"]["kind"] == "lump_sum"
+
+
+def test_entitlements_under_an_instrument(client: Any) -> None:
+    r = client.post("/api/entitlements", json={**WOMAN, "instrument": "asean-c157"})
+    assert r.status_code == 200 and r.json()["instrument"] == "asean-c157"
+
+
+def test_every_problem_with_its_field_path(client: Any) -> None:
+    bad = {
+        "person": {"birth_date": "1980-13-01", "sex": "woman"},
+        "spells": [{"country": "THA", "start": "2005-01-01", "monthly_wage": -5}],
+    }
+    r = client.post("/api/entitlements", json=bad)
+    assert r.status_code == 422
+    locs = {tuple(d["loc"]) for d in r.json()["detail"]}
+    assert {("person", "birth_date"), ("person", "sex"), ("person", "nationality"),
+            ("spells", 0, "monthly_wage")} <= locs  # fmt: skip
+    assert all(d["msg"] for d in r.json()["detail"])
+
+
+def test_spell_ending_before_it_starts(client: Any) -> None:
+    bad = {**WOMAN, "spells": [{**WOMAN["spells"][0], "end": "2004-12-31"}]}
+    r = client.post("/api/entitlements", json=bad)
+    assert r.status_code == 422
+    assert r.json()["detail"] == [{"loc": ["spells", 0, "end"], "msg": "2004-12-31 is before start 2005-01-01",
+                                   "type": "invalid_career", "path": "spells[0].end"}]  # fmt: skip
+
+
+def test_unknown_instrument_is_422(client: Any) -> None:
+    r = client.post("/api/entitlements", json={**WOMAN, "instrument": "no-such-thing"})
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["loc"] == ["instrument"]
+
+
+def test_body_that_is_not_a_career_object(client: Any) -> None:
+    assert client.post("/api/entitlements", json=[1, 2]).status_code == 422
+    r = client.post("/api/entitlements", content=b"{not json", headers={"content-type": "application/json"})
+    assert r.status_code == 422
+
+
+def test_openapi_describes_the_api(client: Any) -> None:
+    doc = client.get("/openapi.json").json()
+    assert {"/api/health", "/api/atlas", "/api/entitlements"} <= set(doc["paths"])
+    assert "422" in doc["paths"]["/api/entitlements"]["post"]["responses"]
