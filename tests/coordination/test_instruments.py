@@ -205,3 +205,18 @@ def test_a_right_whose_amount_is_unknown_stays_a_right_under_an_instrument() -> 
     assert alone["status"] == coordinated["status"] == "entitled"
     assert alone["benefit"]["amount"] is None and coordinated["benefit"]["amount"] is None
     assert coordinated["credited_months"] > alone["credited_months"]
+
+
+def test_export_reaches_a_worker_insured_in_one_state_who_lives_in_another_party() -> None:
+    """The Myanmar woman back home with a Thai old-age lump sum: no totalisation is needed (Myanmar has no
+    old-age scheme), but the agreement's export clause lets Thailand pay her in Myanmar."""
+    c = {"person": {"birth_date": "1980-05-01", "sex": "female", "nationality": "MMR"},
+         "spells": [{"country": "THA", "start": "2005-01-01", "end": "2016-12-31", "sector": "manufacturing",
+                     "monthly_wage": 12000}],
+         "evaluate": {"date": "2035-05-01", "branches": ["old_age"]}}  # fmt: skip
+    before = rows(entitlements(c))[("THA", "old_age")]
+    after = rows(entitlements(c | {"instrument": "asean-c157"}))[("THA", "old_age")]
+    assert before["benefit"]["payable_abroad"] is False
+    assert after["benefit"]["payable_abroad"] is True
+    assert after["benefit"]["amount"] == before["benefit"]["amount"]
+    assert any(r["code"] == "export" for r in after["reasons"])

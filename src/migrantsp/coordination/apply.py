@@ -26,7 +26,7 @@ import numpy as np
 
 from migrantsp.coordination.instruments import LONG_TERM, Instrument, Method
 from migrantsp.domain import ASEAN, Branch
-from migrantsp.engine.benefit import ENTITLED, LUMP_SUM, NOT_ENTITLED, PENSION
+from migrantsp.engine.benefit import ENTITLED, IN_KIND, LUMP_SUM, NOT_ENTITLED, PENSION
 from migrantsp.engine.context import BranchContext
 from migrantsp.engine.evaluate import Results, rule_for
 from migrantsp.engine.timecols import Bools, Floats, Ints, month_index, union_length
@@ -76,6 +76,33 @@ def coordinate(res: Results, inst: Instrument) -> None:
     for branch in res.branches:
         if inst.covers(branch):
             _coordinate_branch(res, inst, branch, parties)
+            if inst.export:
+                _export(res, inst, branch, parties)
+
+
+def _export(res: Results, inst: Instrument, branch: Branch, parties: list[int]) -> None:
+    """Art. 7 / C157 Part IV: a party's cash benefits are paid to people living in any party, whether or not
+    periods were totalised (a worker insured in one state only, living in another party, gains this too)."""
+    cols = res.branches[branch]
+    is_party = np.isin(res.row_country, parties)
+    lives_in_party = np.isin(res.batch.residence[res.row_person], parties)
+    cash = (cols.status == ENTITLED) & (cols.kind != IN_KIND)
+    newly = is_party & lives_in_party & cash & ~cols.payable_abroad
+    cols.payable_abroad[newly] = True
+    if res.trace.enabled:
+        src = tuple(dict.fromkeys(("INTL-EU-883", "INTL-ILO-C157", *inst.sources[:2])))
+        for r in np.flatnonzero(newly).tolist():
+            res.trace.add(
+                np.array([r]),
+                branch,
+                Step(
+                    "reason",
+                    "export",
+                    f"Under {inst.id}, payable while "
+                    "living in any party: residence conditions are waived (export, Art. 7)",
+                    src,
+                ),
+            )
 
 
 def _coordinate_branch(res: Results, inst: Instrument, branch: Branch, parties: list[int]) -> None:
