@@ -35,6 +35,8 @@ unit: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/entitlements.py
+	$(BIN)/python bench/coordination.py
+	$(BIN)/python bench/simulate.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

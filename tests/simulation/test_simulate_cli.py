@@ -95,6 +95,7 @@ def test_out_writes_parquet_and_metadata(tmp_path: Path) -> None:
         "asean_migrant_stock.csv",
         "asean_emigrants_to_major_non_asean_destinations.csv",
         "asean_emigrant_stock_totals.csv",
+        "wpp2024_lifetables_asean.csv",
     }
     assert meta["population"] == d["population"] and meta["assumptions"] == d["assumptions"]
 
@@ -127,6 +128,29 @@ def test_bad_options_exit_2_with_a_clear_message(args: list[str], message: str, 
     assert result.exit_code == 2, result.output
     assert message in result.stderr
     assert not out.exists()  # nothing written
+
+
+def test_table_shows_the_difference_from_the_baseline_and_branches() -> None:
+    args = ["simulate", "--size", "1000", "--scope", "asean", "--branch", "all"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "asean-c157 against none" in result.stdout and "old-age PV, USD million" in result.stdout
+    assert "By branch" in result.stdout and "sickness" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--backend", "spark"], "'spark': known backends local, dask"),
+        (["--scheduler", "tcp://127.0.0.1:8786"], "only with --backend dask"),
+        (["--branch", "pensions"], "unknown branch(es) pensions"),
+        (["--baseline", "asean-c157", "-s", "none"], "is not one of the scenarios run"),
+        (["--seed", "-1"], "must be at least 0"),
+    ],
+)
+def test_new_options_are_checked(args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["simulate", "--size", "1000", "--scope", "asean", *args])
+    assert result.exit_code == 2 and message in result.output
 
 
 def test_out_must_be_a_directory(tmp_path: Path) -> None:

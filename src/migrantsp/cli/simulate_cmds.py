@@ -75,7 +75,32 @@ def _table(doc: dict[str, Any]) -> None:
         table.add_row(
             name.removeprefix("share_").replace("_", " "), *("—" if v is None else f"{v:.1%}" for v in cells)
         )
+    pv = [sc["indicators"]["pv_old_age_usd"] for sc in doc["scenarios"]]
+    table.add_row("old-age PV, USD million", *(f"{v / 1e6:,.0f}" for v in pv))
     out.print(table)
+    for sc in doc["scenarios"]:
+        d = sc.get("difference")
+        if d:
+            i = d["indicators"]
+            out.print(
+                f"{sc['id']} against {d['baseline']}: {i['workers_gaining_entitlement']:,} migrants gain an "
+                f"old-age entitlement, {i['workers_losing_entitlement']:,} lose one; present value gained "
+                f"USD {i['pv_gained_usd'] / 1e6:,.0f} m, lost USD {i['pv_lost_usd'] / 1e6:,.0f} m "
+                f"(discount rate {doc['valuation']['discount_rate']:.1%}; "
+                "currencies without a USD rate excluded)"
+            )
+    if len(doc["population"].get("branches", [])) > 1:
+        b = Table(title="By branch (weighted shares covered / entitled)", title_justify="left")
+        b.add_column("branch")
+        for sc in doc["scenarios"]:
+            b.add_column(sc["id"], justify="right")
+        for j, row in enumerate(doc["scenarios"][0]["by_branch"]):
+            b.add_row(
+                row["branch"],
+                *(f"{sc['by_branch'][j]['share_covered']:.1%} / {sc['by_branch'][j]['share_entitled']:.1%}"
+                  for sc in doc["scenarios"]),
+            )  # fmt: skip
+        out.print(b)
     a = Table(title="Assumptions (override with --assume NAME=VALUE)", title_justify="left", show_lines=True)
     for col in ("name", "value", "unit", "rationale", "source"):
         a.add_column(col, overflow="fold")
@@ -114,9 +139,24 @@ def simulate_cmd(
         None, "--out", help="Also write person-level Parquet and metadata here."
     ),
     workers: int | None = typer.Option(None, "--workers", help="Processes to use (default: every core)."),
+    branch: list[str] = typer.Option(
+        ["old_age"],
+        "--branch",
+        "-b",
+        help="Branch to summarise (repeatable; 'all': the nine). Old age always.",
+    ),
+    baseline: str | None = typer.Option(
+        None, "--baseline", help="Scenario the differences are taken from (default: the first)."
+    ),
+    backend: str = typer.Option(
+        "local", "--backend", help="local (processes on this machine) or dask (dask.distributed)."
+    ),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="dask scheduler ADDRESS (default with --backend dask: a LocalCluster here)."
+    ),
     knowledge_dir: Path | None = KnowledgeOption,
 ) -> None:
-    """Simulate migrant workers' old-age rights corridor by corridor under each scenario."""
+    """Simulate migrant workers' rights corridor by corridor under each scenario (old age by default)."""
     problems: list[Problem] = []
     a = assume.defaults()
     try:
@@ -137,7 +177,14 @@ def simulate_cmd(
         year=year,
         scope=scope,
         workers=workers,
+        branches=tuple(branch),
+        keep_persons=out_dir is not None,  # person-level files need the persons; otherwise totals only
+        backend=backend,
+        scheduler=scheduler,
+        baseline=baseline,
     )
+    if scheduler is not None and backend != "dask":
+        problems.append(Problem("--scheduler", None, "", "only with --backend dask"))
     try:
         check_settings(settings, load(knowledge_dir), a)
     except InvalidInput as exc:
@@ -149,7 +196,8 @@ def simulate_cmd(
         from migrantsp.population.output import write  # polars only when writing
 
         doc = write(sim, out_dir, command=["migrantsp", *sys.argv[1:]])
-        doc = {k: doc[k] for k in ("population", "scenarios", "assumptions", "knowledge_version", "data")}
+        keys = ("population", "scenarios", "valuation", "assumptions", "knowledge_version", "data")
+        doc = {k: doc[k] for k in keys}
     else:
         doc = summary(sim)
     if format is Format.json:

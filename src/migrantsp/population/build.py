@@ -29,6 +29,7 @@ DAYS_PER_MONTH = DAYS_PER_YEAR / 12
 SLOTS = ("home_before", "migration_1", "home_between", "migration_2", "home_after")
 EMPLOYEE, DOMESTIC = Activity.employee, Activity.domestic_worker
 ACTIVITY_CODE = {a: i for i, a in enumerate(Activity)}
+SEED_BLOCK = 100_000  # workers drawn from one random stream (seeded with the seed and the block number)
 
 
 @dataclass
@@ -50,6 +51,75 @@ class Population:
     @property
     def size(self) -> int:
         return int(self.weight.size)
+
+    def take(self, people: Ints) -> Population:
+        return Population(
+            batch=self.batch.take(people),
+            cells=self.cells,
+            cell=self.cell[people],
+            weight=self.weight[people],
+            origin=self.origin[people],
+            destination=self.destination[people],
+            age_at_migration=self.age_at_migration[people],
+            returned=self.returned[people],
+            second_migration=self.second_migration[people],
+            formal_at_home=self.formal_at_home[people],
+            stock_date=self.stock_date,
+        )
+
+    @classmethod
+    def concat(cls, parts: list[Population]) -> Population:
+        """Parts drawn one after the other (same cells and country codes), workers renumbered."""
+        if len(parts) == 1:
+            return parts[0]
+        first = parts[0]
+
+        def cat(name: str) -> np.ndarray:
+            return np.concatenate([getattr(p, name) for p in parts])
+
+        return cls(
+            batch=concat_batches([p.batch for p in parts]),
+            cells=first.cells,
+            cell=cat("cell"),
+            weight=cat("weight"),
+            origin=cat("origin"),
+            destination=cat("destination"),
+            age_at_migration=cat("age_at_migration"),
+            returned=cat("returned"),
+            second_migration=cat("second_migration"),
+            formal_at_home=cat("formal_at_home"),
+            stock_date=first.stock_date,
+        )
+
+
+def concat_batches(parts: list[Batch]) -> Batch:
+    """Batches of generated workers (no custom schemes, ids or children) one after the other."""
+    offsets = np.cumsum([0, *(b.size for b in parts[:-1])])
+
+    def cat(name: str) -> np.ndarray:
+        return np.concatenate([getattr(b, name) for b in parts])
+
+    return Batch(
+        countries=parts[0].countries,
+        birth=cat("birth"),
+        sex=cat("sex"),
+        nationality=cat("nationality"),
+        residence=cat("residence"),
+        evaluation=cat("evaluation"),
+        children=cat("children"),
+        person=np.concatenate([b.person + o for b, o in zip(parts, offsets, strict=True)]),
+        country=cat("country"),
+        start=cat("start"),
+        end=cat("end"),
+        activity=cat("activity"),
+        sector=cat("sector"),
+        documented=cat("documented"),
+        wage=cat("wage"),
+        home_contributions=cat("home_contributions"),
+        posted_from=cat("posted_from"),
+        employer_size=cat("employer_size"),
+        voluntary_member=cat("voluntary_member"),
+    )
 
 
 def too_small(n: int, k: int) -> str:
@@ -78,17 +148,47 @@ def _days(x: np.ndarray) -> np.ndarray:
     return np.round(x).astype("timedelta64[D]")
 
 
-def build(cells: list[Cell], n: int, seed: int, a: Assumptions, stock_date: np.datetime64) -> Population:
-    """`n` workers with weights adding up to each cell's stock, and a life course each (seeded)."""
-    rng = np.random.default_rng(seed)
+def build(
+    cells: list[Cell],
+    n: int,
+    seed: int,
+    a: Assumptions,
+    stock_date: np.datetime64,
+    lo: int = 0,
+    hi: int | None = None,
+) -> Population:
+    """Workers `lo` to `hi` (default: all `n`) of a population of `n` whose weights add up to each cell's
+    stock, with a life course each.
+
+    Life courses are drawn in blocks of SEED_BLOCK workers, block `b` from the random stream seeded with
+    (seed, b): any range of workers can be built on its own (in a worker process, a dask task) and comes
+    out identical to the same workers of the whole population."""
+    hi = n if hi is None else hi
     when = np.datetime64(a.date("evaluation_date"), "D")
     if when < stock_date:
         why = f"{when} is before the stock's reference date {stock_date}"
         raise InvalidInput([Problem("assumptions", None, "evaluation_date", why)])
     stocks = np.array([c.stock for c in cells], dtype=np.float64)
     counts = allocate(stocks, n)
-    cell = np.repeat(np.arange(len(cells)), counts)
-    weight = (stocks / counts)[cell]
+    ends = np.cumsum(counts)
+    parts = []
+    for b in range(lo // SEED_BLOCK, -(-hi // SEED_BLOCK)):
+        b0, b1 = b * SEED_BLOCK, min((b + 1) * SEED_BLOCK, n)
+        rng = np.random.default_rng([seed, b])
+        cell = np.searchsorted(ends, np.arange(b0, b1), side="right")
+        pop = _draw(cells, cell, (stocks / counts)[cell], rng, a, stock_date)
+        s0, s1 = max(lo, b0) - b0, min(hi, b1) - b0
+        parts.append(pop if (s0, s1) == (0, b1 - b0) else pop.take(np.arange(s0, s1)))
+    return Population.concat(parts)
+
+
+def _draw(
+    cells: list[Cell], cell: Ints, weight: Floats, rng: np.random.Generator, a: Assumptions,
+    stock_date: np.datetime64,
+) -> Population:  # fmt: skip
+    """Life courses of the workers of cells `cell` (one random stream, a fixed order of draws)."""
+    n = cell.size
+    when = np.datetime64(a.date("evaluation_date"), "D")
     countries = Countries()
     o_code = np.array([countries.index(c.origin) for c in cells], dtype=np.int64)
     d_code = np.array([countries.index(c.destination) for c in cells], dtype=np.int64)

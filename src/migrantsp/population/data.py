@@ -18,7 +18,8 @@ from migrantsp.domain import ASEAN
 INTRA = "asean_migrant_stock.csv"
 NON_ASEAN = "asean_emigrants_to_major_non_asean_destinations.csv"
 TOTALS = "asean_emigrant_stock_totals.csv"
-SHIPPED = (INTRA, NON_ASEAN, TOTALS)
+LIFE = "wpp2024_lifetables_asean.csv"  # read by `lifetables`
+SHIPPED = (INTRA, NON_ASEAN, TOTALS, LIFE)
 RESIDUAL = "OTH"  # destinations of the world total not listed in the shipped files (scope `world`)
 REVISIONS = {"2020": ("Rev.2020", "UN DESA IMS 2020"), "2024": ("Rev.2024", "UN DESA IMS 2024")}
 

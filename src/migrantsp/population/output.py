@@ -88,6 +88,9 @@ def write(sim: Simulation, root: Path, command: list[str] | None = None) -> dict
             "revision": s.revision,
             "year": s.data_year,
             "scope": s.scope.value,
+            "branches": [b.value for b in s.branch_list],
+            "baseline": s.baseline_id,
+            "backend": s.backend,
         },
         "versions": {
             "migrantsp": _version("migrantsp"),
