@@ -123,6 +123,9 @@ def apply_multi_state(batch: Batch, inst: Instrument) -> Batch:
     running_end = np.maximum.accumulate(e.view(np.int64) + p * big) - p * big
     overlap = same.copy()
     overlap[1:] &= s[1:].view(np.int64) <= running_end[:-1]
+    # only overlaps between two different parties need one legislation to be chosen
+    c = batch.country[order]
+    overlap[1:] &= (c[1:] != c[:-1]) & is_party[c[1:]] & is_party[c[:-1]]
     people = np.unique(p[overlap])
     if people.size == 0:
         return batch

@@ -41,7 +41,7 @@ def random_batch(n: int, seed: int = 0, evaluation: str = "2026-01-01", max_spel
     base = np.repeat(cum[first_idx] - step[first_idx], n_spells)
     offset = (cum - base - step).astype("timedelta64[D]")
     start = age18 + offset + gap
-    end = start + length
+    end = start + length - np.timedelta64(1, "D")  # inclusive: the next spell starts after it
     when = np.datetime64(evaluation)
     end = np.minimum(end, when)
     keep = start <= when
