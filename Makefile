@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/entitlements.py
 	$(BIN)/python bench/coordination.py
 	$(BIN)/python bench/simulate.py
+	$(BIN)/python bench/api.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

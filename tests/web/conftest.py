@@ -29,6 +29,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 REPORT_DATE = date(2026, 3, 1)  # fixed, so the report's content does not move with the calendar
+SIM_SIZE = 3_000  # small, for speed: above the 451 corridor x sex cells of the world scope
+SIM_SEED = 1
 
 
 @pytest.fixture(scope="session")
@@ -39,9 +41,10 @@ def kb() -> Knowledge:
 @pytest.fixture(scope="session")
 def report_dir(kb: Knowledge, tmp_path_factory: pytest.TempPathFactory) -> Path:
     from migrantsp.report import build_report
+    from migrantsp.report.simulation import SimOptions
 
     out = tmp_path_factory.mktemp("report")
-    build_report(out, kb, REPORT_DATE, EXAMPLES)
+    build_report(out, kb, REPORT_DATE, EXAMPLES, SimOptions(size=SIM_SIZE, seed=SIM_SEED))
     return out
 
 

@@ -96,5 +96,64 @@ def test_body_that_is_not_a_career_object(client: Any) -> None:
 
 def test_openapi_describes_the_api(client: Any) -> None:
     doc = client.get("/openapi.json").json()
-    assert {"/api/health", "/api/atlas", "/api/entitlements"} <= set(doc["paths"])
+    assert {"/api/health", "/api/atlas", "/api/entitlements", "/api/simulate"} <= set(doc["paths"])
     assert "422" in doc["paths"]["/api/entitlements"]["post"]["responses"]
+
+
+# ------------------------------------------------------------------------------------------ /api/simulate
+def test_simulate_is_the_contract_json(client: Any, kb: Any) -> None:
+    from migrantsp.population import assumptions
+    from migrantsp.population.run import Settings, simulate, summary
+
+    body = {"size": 2000, "seed": 5, "scenarios": ["none", "asean-c157"]}
+    r = client.post("/api/simulate", json=body)
+    assert r.status_code == 200
+    doc = r.json()
+    assert {"population", "scenarios", "assumptions", "knowledge_version", "data"} <= set(doc)
+    expected = summary(simulate(Settings(size=2000, seed=5, scenarios=("none", "asean-c157"), workers=1),
+                                assumptions.defaults(), kb))  # fmt: skip
+    assert doc == expected
+    assert doc["population"]["represented_migrants"] == 23541148
+    assert {"origin", "destination", "represented"} <= set(doc["population"]["by_corridor"][0])
+    assert [s["id"] for s in doc["scenarios"]] == ["none", "asean-c157"]
+    assert {"indicators", "by_corridor"} <= set(doc["scenarios"][1])
+
+
+def test_simulate_replies_the_scenarios_asked_in_order(client: Any) -> None:
+    r = client.post(
+        "/api/simulate", json={"size": 1000, "scope": "asean", "scenarios": ["lift-tha-agriculture"]}
+    )
+    assert r.status_code == 200
+    assert [s["id"] for s in r.json()["scenarios"]] == ["lift-tha-agriculture"]
+    assert r.json()["population"]["scope"] == "asean" and r.json()["population"]["size"] == 1000
+    r = client.post("/api/simulate", json={"size": 1000, "scenarios": ["asean-c157", "none"]})
+    assert [s["id"] for s in r.json()["scenarios"]] == ["asean-c157", "none"]
+
+
+def test_simulate_lists_every_problem_with_its_field_path(client: Any) -> None:
+    bad = {"size": 10_000_000, "seed": "x", "scope": "moon", "colour": 1,
+           "scenarios": ["none", "no-such", "none", "../../etc/scenario.yaml"]}  # fmt: skip
+    r = client.post("/api/simulate", json=bad)
+    assert r.status_code == 422
+    detail = r.json()["detail"]
+    locs = {tuple(d["loc"]) for d in detail}
+    assert {("size",), ("seed",), ("scope",), ("colour",), ("scenarios", 1), ("scenarios", 2),
+            ("scenarios", 3)} <= locs  # fmt: skip
+    assert all(d["type"] == "invalid_simulation" and d["msg"] and d["path"] for d in detail)
+    assert next(d for d in detail if d["loc"] == ["scenarios", 2])["msg"] == "'none' is given twice"
+
+
+def test_simulate_bounds(client: Any) -> None:
+    for size in (999, 50_001, -1):
+        r = client.post("/api/simulate", json={"size": size})
+        assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["size"], size
+    assert client.post("/api/simulate", json={"scenarios": []}).status_code == 422
+    assert client.post("/api/simulate", json={"scenarios": ["none"] * 7}).status_code == 422
+    assert client.post("/api/simulate", json=[1, 2]).status_code == 422
+
+
+def test_openapi_describes_simulate(client: Any) -> None:
+    post = client.get("/openapi.json").json()["paths"]["/api/simulate"]["post"]
+    schema = post["requestBody"]["content"]["application/json"]["schema"]
+    assert schema["properties"]["size"]["maximum"] == 50_000 and schema["additionalProperties"] is False
+    assert {"200", "422"} <= set(post["responses"])

@@ -118,3 +118,44 @@ def test_calculator_shows_problems_next_to_fields(page: Any, server_url: str, ar
     assert "2004-12-31 is before start 2005-01-01" in alert.inner_text()
     assert page.locator("#s0_end").get_attribute("aria-invalid") == "true"
     page.screenshot(path=str(artifacts / "calculator-error.png"))
+
+
+def _bars_drawn(page: Any, chart: str) -> int:
+    page.wait_for_selector(f"#{chart} .plotly svg.main-svg", timeout=20_000)
+    return int(page.locator(f"#{chart} .barlayer .point").count())
+
+
+def test_report_scenario_and_corridor_charts_render(
+    page: Any, report_dir: Path, artifacts: Path, external_requests: list[str]
+) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto((report_dir / "index.html").as_uri())
+    # 8 indicators x 3 scenarios; the differences chart: 8 x 2 (zero bars are drawn too)
+    assert _bars_drawn(page, "scenario-indicators") == 24
+    assert _bars_drawn(page, "scenario-differences") == 16
+    assert _bars_drawn(page, "corridor-stock") == 12 and _bars_drawn(page, "corridor-gains") == 36
+    legend = page.locator("#scenario-indicators .legend").text_content() or ""
+    assert "asean-c157" in legend and "lift-tha-agriculture" in legend
+    page.locator("#scenarios").screenshot(path=str(artifacts / "report-scenarios.png"))
+    page.locator("#corridors").screenshot(path=str(artifacts / "report-corridors.png"))
+    assert errors == [] and external_requests == []
+
+
+def test_explorer_by_keyboard_draws_the_chart(
+    page: Any, server_url: str, artifacts: Path, external_requests: list[str]
+) -> None:
+    page.goto(f"{server_url}/scenarios")
+    page.get_by_label("Simulated workers").fill("5000")
+    page.get_by_label("Random seed").fill("2")
+    page.get_by_role("checkbox", name="lift-tha-agriculture — Thailand").uncheck()
+    page.get_by_role("checkbox", name="tha-120-months —").check()
+    page.get_by_role("button", name="Simulate").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/scenarios?size=5000*")
+    assert _bars_drawn(page, "scenario-indicators") == 8 * 3
+    assert "5,000 (seed 2)" in page.locator("#results dl").inner_text()
+    head = page.locator("#results table.scenarios thead").inner_text()
+    assert "tha-120-months" in head and "lift-tha-agriculture" not in head
+    page.locator("#results").screenshot(path=str(artifacts / "explorer.png"))
+    assert external_requests == []

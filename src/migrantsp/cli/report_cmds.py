@@ -22,15 +22,37 @@ def report_cmd(
     examples: Path = typer.Option(
         Path("examples"), "--examples", help="Folder of career files for the worked cases.", file_okay=False
     ),
+    size: int = typer.Option(
+        200_000, "--size", "-n", help="Simulated workers for the corridors and scenarios sections."
+    ),
+    seed: int = typer.Option(
+        0, "--seed", help="Random seed of the simulation: the same seed, the same report."
+    ),
+    scenario: list[str] = typer.Option(
+        ["none", "asean-c157", "lift-tha-agriculture"],
+        "--scenario",
+        "-s",
+        help="Scenario to compare (repeatable; see `migrantsp scenarios`); none is always run (baseline).",
+    ),
+    scope: str = typer.Option(
+        "world", "--scope", help="world (every ASEAN-born migrant) or asean (intra-ASEAN corridors only)."
+    ),
     knowledge_dir: Path | None = KnowledgeOption,
 ) -> None:
-    """The regional report: one self-contained offline HTML file, and the data of every table as CSV."""
-    from migrantsp.report import build_report  # Jinja2 and plotly load only for this command
+    """The regional report: one self-contained offline HTML file, and the data of every table as CSV.
 
+    The corridors and scenarios sections run the simulation (old age) when the report is built."""
+    from migrantsp.problems import InvalidInput, Problem
+    from migrantsp.report import build_report  # Jinja2 and plotly load only for this command
+    from migrantsp.report.simulation import SimOptions
+
+    if scope not in ("world", "asean"):
+        raise InvalidInput([Problem("--scope", None, "", f"{scope!r}: use world or asean")])
     kb = load(knowledge_dir)
     if not examples.is_dir():
         out.print(f"note: no folder {examples}: the report will have no worked cases", markup=False)
-    written = build_report(out_dir, kb, at.date() if at else date.today(), examples)
+    options = SimOptions(size=size, seed=seed, scenarios=tuple(scenario), scope=scope)
+    written = build_report(out_dir, kb, at.date() if at else date.today(), examples, options)
     for path in written:
         out.print(str(path), markup=False)
 

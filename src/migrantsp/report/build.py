@@ -13,9 +13,10 @@ from jinja2 import BaseLoader, ChoiceLoader, Environment, PackageLoader, StrictU
 from migrantsp import __version__
 from migrantsp.domain import ASEAN, BRANCH_LABELS, BRANCHES
 from migrantsp.knowledge.base import Knowledge, knowledge
-from migrantsp.report import charts, views
+from migrantsp.report import charts, simulation, views
 from migrantsp.report.cases import Case, load_cases
 from migrantsp.report.compare import CASES_CSV, csv_rows
+from migrantsp.report.simulation import SimOptions
 
 SCHEMES_CSV = ["country", "id", "name", "institution", "type", "legal_basis", "sources"]
 
@@ -30,7 +31,22 @@ def environment(*loaders: BaseLoader) -> Environment:
         lstrip_blocks=True,
     )
     env.globals.update(ASEAN=ASEAN, BRANCHES=[b.value for b in BRANCHES], BRANCH_LABELS=BRANCH_LABELS)
+    env.filters.update(pct=pct, pp=points, num=number)
     return env
+
+
+def pct(x: float | None) -> str:
+    """0.5324 -> '53.2 %'; a share the simulation leaves empty stays a dash."""
+    return "—" if x is None else f"{100 * x:.1f} %"
+
+
+def points(x: float | None) -> str:
+    """A difference of shares in percentage points: 0.0123 -> '+1.2 points'."""
+    return "—" if x is None else f"{100 * x:+.1f} points"
+
+
+def number(x: float | int | None) -> str:
+    return "—" if x is None else f"{x:,.0f}"
 
 
 def common_context(
@@ -73,12 +89,27 @@ def _scheme_rows(profiles: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+def simulation_context(kb: Knowledge, doc: dict[str, Any]) -> dict[str, Any]:
+    """What the corridor and scenario views need from a simulation summary (contract section 6)."""
+    sim = simulation.view(doc, simulation.scenario_titles(kb))
+    return {"sim": sim, "sim_figures": charts.simulation_figures(sim)}
+
+
 def build_report(
-    out: Path, kb: Knowledge | None = None, when: date | None = None, examples: Path | None = None
+    out: Path,
+    kb: Knowledge | None = None,
+    when: date | None = None,
+    examples: Path | None = None,
+    options: SimOptions | None = None,
 ) -> list[Path]:
-    """Write `out/index.html` and the CSV of every chart and table; return the paths written."""
+    """Write `out/index.html` and the CSV of every chart and table; return the paths written.
+
+    The corridors and scenarios come from a run of the simulation with `options` (default: 200,000
+    workers, seed 0, scenarios none, asean-c157 and lift-tha-agriculture)."""
     kb = kb or knowledge()
     when = when or date.today()
+    options = options or SimOptions()
+    doc = simulation.run(kb, options)  # first: bad options stop the build before anything is written
     cases: list[Case] = load_cases(examples, kb) if examples and examples.is_dir() else []
     ctx = common_context(kb, when, lambda c: f"#country-{c}", lambda s: f"#source-{s}")
     profiles = [views.country_profile(kb, code, when) for code in ASEAN]
@@ -88,6 +119,8 @@ def build_report(
         examples=str(examples) if examples else "",
         plotly_js=charts.plotly_js(),
         standalone=True,
+        csv={"corridors": "corridors.csv", "scenarios": "scenarios.csv", "assumptions": "assumptions.csv"},
+        **simulation_context(kb, doc),
     )
     html = environment().get_template("report.html").render(ctx)
     out.mkdir(parents=True, exist_ok=True)
@@ -98,6 +131,13 @@ def build_report(
         write_csv(out / "atlas.csv", views.ATLAS_CSV, ctx["atlas_rows"]),
         write_csv(out / "findings.csv", views.FINDINGS_CSV, views.findings_csv_rows(ctx["findings"])),
         write_csv(out / "schemes.csv", SCHEMES_CSV, _scheme_rows(profiles)),
+        write_csv(out / "corridors.csv", simulation.CORRIDORS_CSV, simulation.corridor_csv_rows(doc)),
+        write_csv(
+            out / "scenarios.csv",
+            simulation.SCENARIOS_CSV,
+            simulation.scenario_csv_rows(doc, ctx["sim"].titles),
+        ),
+        write_csv(out / "assumptions.csv", simulation.ASSUMPTIONS_CSV, ctx["sim"].assumptions),
         write_csv(out / "cases.csv", CASES_CSV, [r for c in cases for r in csv_rows(c.id, c.comparison)]),
         write_csv(out / "sources.csv", views.SOURCES_CSV, ctx["sources"]),
     ]

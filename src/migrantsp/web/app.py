@@ -19,10 +19,11 @@ from migrantsp.domain import ASEAN, BRANCH_LABELS, BRANCHES
 from migrantsp.knowledge.base import Knowledge, knowledge
 from migrantsp.problems import InvalidInput
 from migrantsp.report import charts, views
-from migrantsp.report.build import common_context, environment
+from migrantsp.report.build import common_context, environment, simulation_context
 from migrantsp.report.compare import compare
 from migrantsp.results import EntitlementsOut
-from migrantsp.web import calculator
+from migrantsp.web import calculator, explorer
+from migrantsp.web.explorer import SimulateIn, SimulateOut
 
 EXAMPLE_CAREER = {
     "person": {"birth_date": "1980-05-01", "sex": "female", "nationality": "MMR"},
@@ -53,6 +54,25 @@ PROBLEMS_422 = {
 }
 
 
+SIMULATE_422 = {
+    "description": "Invalid request: every problem, with its field path",
+    "content": {
+        "application/json": {
+            "example": {
+                "detail": [
+                    {
+                        "loc": ["size"],
+                        "msg": "Input should be less than or equal to 50000",
+                        "type": "invalid_simulation",
+                        "path": "size",
+                    }
+                ]
+            }
+        }
+    },
+}
+
+
 def problems_response(exc: InvalidInput) -> JSONResponse:
     detail = [
         {"loc": calculator.loc(p.path), "msg": p.message, "type": "invalid_career", "path": p.path}
@@ -71,8 +91,9 @@ def create_app(kb: Knowledge | None = None) -> FastAPI:
         version=__version__,
         description="Portable social protection for migrant workers in ASEAN: the atlas and the "
         "entitlements engine as a JSON API. Careers and results follow the project's data contract "
-        "(career file: section 1; entitlements: section 2; atlas: section 5).",
+        "(career file: section 1; entitlements: section 2; atlas: section 5; simulation: section 6).",
     )
+    runner = explorer.Runner(kb)
 
     @lru_cache(maxsize=16)
     def context(when: date) -> dict[str, Any]:
@@ -111,6 +132,29 @@ def create_app(kb: Knowledge | None = None) -> FastAPI:
         except InvalidInput as exc:
             return problems_response(exc)
 
+    @app.post(
+        "/api/simulate",
+        tags=["api"],
+        response_model=SimulateOut,
+        responses={422: SIMULATE_422},
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": SimulateIn.model_json_schema()}},
+            }
+        },
+    )
+    async def api_simulate(body: dict[str, Any] = Body(...)) -> Any:
+        """Simulate migrant workers' old-age rights under each scenario (contract section 6).
+
+        `size` is bounded (1,000 to 50,000) so that a request takes seconds; requests are run one at a
+        time and the last few replies are kept. The reply lists the scenarios asked for, in that order."""
+        try:
+            req = explorer.check(body, kb)
+            return await run_in_threadpool(runner, req)
+        except InvalidInput as exc:
+            return JSONResponse({"detail": explorer.detail(exc)}, status_code=422)
+
     # ------------------------------------------------------------------------------------------ pages
     @app.get("/static/plotly.min.js", include_in_schema=False)
     def plotly_js() -> Response:
@@ -137,8 +181,38 @@ def create_app(kb: Knowledge | None = None) -> FastAPI:
         return page("sources.html")
 
     @app.get("/scenarios", response_class=HTMLResponse, include_in_schema=False)
-    def scenarios_page() -> HTMLResponse:
-        return page("scenarios.html")
+    async def scenarios_page(request: Request) -> HTMLResponse:
+        """The scenario explorer: a plain GET form; the first visit shows the default run."""
+        params = list(request.query_params.multi_items())
+        if params:
+            body, values = explorer.form_request(params)
+        else:
+            body = {"size": explorer.DEFAULT_SIZE, "seed": 0, "scenarios": explorer.DEFAULT_PICKED}
+            values = dict(explorer.DEFAULT_FORM)
+        picked = [s for s in body["scenarios"] if s]
+        body["scenarios"] = ["none", *dict.fromkeys(s for s in picked if s != "none")]
+        extra: dict[str, Any] = {
+            "values": values,
+            "picked": picked,
+            "choices": explorer.explorer_choices(),
+            "min_size": explorer.MIN_SIZE,
+            "max_size": explorer.MAX_SIZE,
+            "labels": {
+                "size": "Simulated workers",
+                "seed": "Random seed",
+                "scope": "Migrants",
+                "scenario": "Scenarios",
+            },
+            "errors": {},
+            "sim": None,
+        }
+        try:
+            req = explorer.check(body, kb)
+            doc = await run_in_threadpool(runner, req)
+        except InvalidInput as exc:
+            extra["errors"] = explorer.form_errors(exc)
+            return page("scenarios.html", status=422, **extra)
+        return page("scenarios.html", **{**extra, **simulation_context(kb, doc)})
 
     @app.get("/countries/{code}", response_class=HTMLResponse, include_in_schema=False)
     def country_page(code: str, at: date | None = None) -> HTMLResponse:
