@@ -117,9 +117,14 @@ def _coordinate_branch(res: Results, inst: Instrument, branch: Branch, parties: 
     last_day_month = month_index(batch.evaluation)[person]
     m1 = np.minimum(m1, last_day_month)
     total = union_length(person, m0, m1, batch.size)  # D per person, overlaps once
-    # how many parties each person has periods in, and per person x party the months
+    # how many parties each person has periods in, and per person x party the months (columns: all codes,
+    # filled only for parties, so that per_party[p, code] reads naturally)
     k = len(batch.countries.codes)
-    per_party = union_length(person * k + owner, m0, m1, batch.size * k).reshape(batch.size, k)
+    slot = np.full(k, -1, dtype=np.int64)
+    slot[parties] = np.arange(len(parties))
+    months = union_length(person * len(parties) + slot[owner], m0, m1, batch.size * len(parties))
+    per_party = np.zeros((batch.size, k), dtype=np.int64)
+    per_party[:, parties] = months.reshape(batch.size, len(parties))
     n_parties = (per_party > 0).sum(axis=1)
     multi = n_parties >= 2
     last_month = np.full(batch.size, -1, dtype=np.int64)

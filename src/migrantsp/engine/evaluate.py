@@ -188,7 +188,11 @@ def evaluate(batch: Batch, kb: Knowledge, branches: Sequence[Branch], trace: boo
     if instrument is not None and instrument.id != "none":  # one legislation at a time (Arts. 11-13)
         original = batch
         batch = apply_multi_state(apply_posting(batch, instrument), instrument)
-        moved = _moved_rows(original, batch, row_person, row_country)
+        moved = (
+            _moved_rows(original, batch, row_person, row_country)
+            if batch is not original
+            else np.zeros(row_person.size, dtype=bool)
+        )
     n = row_person.size
     tr = Trace(enabled=trace)
     results = Results(
