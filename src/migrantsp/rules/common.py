@@ -74,6 +74,13 @@ def meets(
     return ok
 
 
+def qualifying(ctx: BranchContext, path: str, window: int | None, what: str) -> Bools:
+    """Credited months (in the `window` months before the contingency) against the parameter at `path`."""
+    return meets(
+        ctx, ctx.months(window=window), ctx.param(path), "qualifying_period", what, ctx.sources_of(path)
+    )
+
+
 def in_kind(ctx: BranchContext, eligible: Bools) -> Benefit:
     return Benefit.of(eligible, IN_KIND, np.nan)
 

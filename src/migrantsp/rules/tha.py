@@ -13,7 +13,15 @@ from migrantsp.domain import Branch
 from migrantsp.engine.benefit import GRANT, Benefit
 from migrantsp.engine.context import BranchContext
 from migrantsp.engine.timecols import Floats
-from migrantsp.rules.common import DAYS_PER_MONTH, at_pensionable_age, daily, grant, in_kind, meets
+from migrantsp.rules.common import (
+    DAYS_PER_MONTH,
+    at_pensionable_age,
+    daily,
+    grant,
+    in_kind,
+    meets,
+    qualifying,
+)
 
 CEILING = "ssf.contribution.wage_ceiling"
 FLOOR = "ssf.contribution.wage_floor"
@@ -25,28 +33,16 @@ def _daily_wage(ctx: BranchContext) -> Floats:
 
 
 def medical_care(ctx: BranchContext) -> Benefit:
-    need = ctx.param("ssf.sickness.qualifying_months")
-    ok = meets(
-        ctx,
-        ctx.months(window=15),
-        need,
-        "qualifying_period",
-        "contribution months in the 15 months before treatment",
-        ctx.sources_of("ssf.sickness.qualifying_months"),
+    ok = qualifying(
+        ctx, "ssf.sickness.qualifying_months", 15, "contribution months in the 15 months before treatment"
     )
     ctx.reason(ok, "in_kind", "Treatment at the registered hospital, in Thailand", ("TH10",))
     return in_kind(ctx, ok)
 
 
 def sickness(ctx: BranchContext) -> Benefit:
-    need = ctx.param("ssf.sickness.qualifying_months")
-    ok = meets(
-        ctx,
-        ctx.months(window=15),
-        need,
-        "qualifying_period",
-        "contribution months in the 15 months before the sickness",
-        ctx.sources_of("ssf.sickness.qualifying_months"),
+    ok = qualifying(
+        ctx, "ssf.sickness.qualifying_months", 15, "contribution months in the 15 months before the sickness"
     )
     working = ctx.insured_on_contingency()
     ctx.reason(
@@ -76,14 +72,11 @@ def sickness(ctx: BranchContext) -> Benefit:
 
 
 def unemployment(ctx: BranchContext) -> Benefit:
-    need = ctx.param("ssf.unemployment.qualifying_months")
-    ok = meets(
+    ok = qualifying(
         ctx,
-        ctx.months(window=15),
-        need,
-        "qualifying_period",
+        "ssf.unemployment.qualifying_months",
+        15,
         "contribution months in the 15 months before unemployment",
-        ctx.sources_of("ssf.unemployment.qualifying_months"),
     )
     rate = ctx.param("ssf.unemployment.dismissal_rate")
     days = ctx.param("ssf.unemployment.dismissal_max_days")
@@ -185,15 +178,7 @@ def employment_injury(ctx: BranchContext) -> Benefit:
 
 
 def family(ctx: BranchContext) -> Benefit:
-    need = ctx.param("ssf.family.qualifying_months")
-    ok = meets(
-        ctx,
-        ctx.months(window=36),
-        need,
-        "qualifying_period",
-        "contribution months in the 36 months before",
-        ctx.sources_of("ssf.family.qualifying_months"),
-    )
+    ok = qualifying(ctx, "ssf.family.qualifying_months", 36, "the claim")
     per_child = ctx.param("ssf.family.child_allowance")
     cap = ctx.param("ssf.family.max_children")
     age_limit = ctx.param("ssf.family.child_age_limit")
@@ -229,14 +214,8 @@ def family(ctx: BranchContext) -> Benefit:
 
 
 def maternity(ctx: BranchContext) -> Benefit:
-    need = ctx.param("ssf.maternity.qualifying_months")
-    ok = meets(
-        ctx,
-        ctx.months(window=15),
-        need,
-        "qualifying_period",
-        "contribution months in the 15 months before childbirth",
-        ctx.sources_of("ssf.maternity.qualifying_months"),
+    ok = qualifying(
+        ctx, "ssf.maternity.qualifying_months", 15, "contribution months in the 15 months before childbirth"
     )
     women = ctx.female
     ctx.reason(
@@ -267,14 +246,11 @@ def maternity(ctx: BranchContext) -> Benefit:
 
 
 def invalidity(ctx: BranchContext) -> Benefit:
-    need = ctx.param("ssf.invalidity.qualifying_months")
-    ok = meets(
+    ok = qualifying(
         ctx,
-        ctx.months(window=15),
-        need,
-        "qualifying_period",
+        "ssf.invalidity.qualifying_months",
+        15,
         "contribution months in the 15 months before the invalidity",
-        ctx.sources_of("ssf.invalidity.qualifying_months"),
     )
     rate = ctx.param("ssf.invalidity.benefit_rate")
     wage = ctx.average_wage(last_months=9, ceiling=CEILING, floor=FLOOR)
@@ -292,14 +268,8 @@ def invalidity(ctx: BranchContext) -> Benefit:
 
 
 def survivors(ctx: BranchContext) -> Benefit:
-    need = ctx.param("ssf.survivors.qualifying_months")
-    ok = meets(
-        ctx,
-        ctx.months(window=6),
-        need,
-        "qualifying_period",
-        "contribution months in the 6 months before death",
-        ctx.sources_of("ssf.survivors.qualifying_months"),
+    ok = qualifying(
+        ctx, "ssf.survivors.qualifying_months", 6, "contribution months in the 6 months before death"
     )
     months = ctx.months()
     wage = ctx.average_wage(last_months=3, ceiling=CEILING, floor=FLOOR)
