@@ -55,3 +55,14 @@ def test_every_member_state_has_three_worked_cases() -> None:
         by_country[p.parent.name] = by_country.get(p.parent.name, 0) + 1
     missing = {c: n for c, n in by_country.items() if n < 3}
     assert not missing, missing
+
+
+def test_explanations_read_as_sentences() -> None:
+    """Reasons are for people: a qualifying test says what was counted against what was required."""
+    case = _load(CASES[0].parent.parent / "THA" / "myanmar_factory_worker_lump_sum.yaml")
+    result = entitlements(case["career"])
+    sickness = next(r for r in result["entitlements"] if (r["country"], r["branch"]) == ("THA", "sickness"))
+    messages = [r["message"] for r in sickness["reasons"]]
+    assert (
+        "0 contribution months in the 15 months before the sickness: at least 3 required, not met" in messages
+    )

@@ -74,8 +74,10 @@ def meets(
     return ok
 
 
-def qualifying(ctx: BranchContext, path: str, window: int | None, what: str) -> Bools:
-    """Credited months (in the `window` months before the contingency) against the parameter at `path`."""
+def qualifying(ctx: BranchContext, path: str, window: int, before: str) -> Bools:
+    """Contribution months in the `window` months before the contingency (`before`: 'the sickness')
+    against the qualifying period at the parameter `path`, with a cited reason."""
+    what = f"contribution months in the {window} months before {before}"
     return meets(
         ctx, ctx.months(window=window), ctx.param(path), "qualifying_period", what, ctx.sources_of(path)
     )

@@ -33,17 +33,13 @@ def _daily_wage(ctx: BranchContext) -> Floats:
 
 
 def medical_care(ctx: BranchContext) -> Benefit:
-    ok = qualifying(
-        ctx, "ssf.sickness.qualifying_months", 15, "contribution months in the 15 months before treatment"
-    )
+    ok = qualifying(ctx, "ssf.sickness.qualifying_months", 15, "treatment")
     ctx.reason(ok, "in_kind", "Treatment at the registered hospital, in Thailand", ("TH10",))
     return in_kind(ctx, ok)
 
 
 def sickness(ctx: BranchContext) -> Benefit:
-    ok = qualifying(
-        ctx, "ssf.sickness.qualifying_months", 15, "contribution months in the 15 months before the sickness"
-    )
+    ok = qualifying(ctx, "ssf.sickness.qualifying_months", 15, "the sickness")
     working = ctx.insured_on_contingency()
     ctx.reason(
         ~working,
@@ -72,12 +68,7 @@ def sickness(ctx: BranchContext) -> Benefit:
 
 
 def unemployment(ctx: BranchContext) -> Benefit:
-    ok = qualifying(
-        ctx,
-        "ssf.unemployment.qualifying_months",
-        15,
-        "contribution months in the 15 months before unemployment",
-    )
+    ok = qualifying(ctx, "ssf.unemployment.qualifying_months", 15, "unemployment")
     rate = ctx.param("ssf.unemployment.dismissal_rate")
     days = ctx.param("ssf.unemployment.dismissal_max_days")
     per_day = rate * _daily_wage(ctx)
@@ -214,9 +205,7 @@ def family(ctx: BranchContext) -> Benefit:
 
 
 def maternity(ctx: BranchContext) -> Benefit:
-    ok = qualifying(
-        ctx, "ssf.maternity.qualifying_months", 15, "contribution months in the 15 months before childbirth"
-    )
+    ok = qualifying(ctx, "ssf.maternity.qualifying_months", 15, "childbirth")
     women = ctx.female
     ctx.reason(
         ~women,
@@ -246,12 +235,7 @@ def maternity(ctx: BranchContext) -> Benefit:
 
 
 def invalidity(ctx: BranchContext) -> Benefit:
-    ok = qualifying(
-        ctx,
-        "ssf.invalidity.qualifying_months",
-        15,
-        "contribution months in the 15 months before the invalidity",
-    )
+    ok = qualifying(ctx, "ssf.invalidity.qualifying_months", 15, "the invalidity")
     rate = ctx.param("ssf.invalidity.benefit_rate")
     wage = ctx.average_wage(last_months=9, ceiling=CEILING, floor=FLOOR)
     pension = rate * wage
@@ -268,9 +252,7 @@ def invalidity(ctx: BranchContext) -> Benefit:
 
 
 def survivors(ctx: BranchContext) -> Benefit:
-    ok = qualifying(
-        ctx, "ssf.survivors.qualifying_months", 6, "contribution months in the 6 months before death"
-    )
+    ok = qualifying(ctx, "ssf.survivors.qualifying_months", 6, "death")
     months = ctx.months()
     wage = ctx.average_wage(last_months=3, ceiling=CEILING, floor=FLOOR)
     grant_months = np.where(
