@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from migrantsp.domain import ASEAN, ISO3_CODES, Activity, Branch, Sector, is_custom_code
 from migrantsp.problems import InvalidInput, Problem, format_path
-from migrantsp.yamlfile import YamlDoc, parse_yaml
+from migrantsp.yamlfile import YamlDoc, parse_yaml, validation_problems
 
 # A monthly wage above about USD 1 million is taken as a typing error (a misplaced zero or unit).
 ABSURD_MONTHLY_WAGE: dict[str, float] = {
@@ -211,34 +211,11 @@ def parse_career(data: Any, doc: YamlDoc) -> Career:
     try:
         career = Career.model_validate(data)
     except ValidationError as exc:
-        raise InvalidInput(_pydantic_problems(exc, doc)) from None
+        raise InvalidInput(validation_problems(exc, doc)) from None
     problems = semantic_problems(career, doc)
     if problems:
         raise InvalidInput(problems)
     return career
-
-
-def _pydantic_problems(exc: ValidationError, doc: YamlDoc) -> list[Problem]:
-    out = []
-    for err in exc.errors():
-        loc = tuple(
-            p for p in err["loc"] if not (isinstance(p, str) and (p.startswith("function-") or p == "[key]"))
-        )
-        msg = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            msg = "unknown field"
-        elif err["type"] == "missing":
-            msg = "required field is missing"
-        elif err["type"] in ("enum", "literal_error"):
-            msg = f"{err.get('input')!r} is not allowed: {msg.split(': ', 1)[-1]}"
-        elif (
-            err["type"] == "string_pattern_mismatch"
-            and loc
-            and loc[-1] in ("country", "nationality", "residence", "posted_from")
-        ):
-            msg = f"{err.get('input')!r} is not an ISO 3166-1 alpha-3 code"
-        out.append(doc.problem(loc, msg))
-    return out
 
 
 def load_career(path: Path) -> Career:

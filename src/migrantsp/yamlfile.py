@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
 from migrantsp.problems import Problem, format_path
 
@@ -91,3 +92,28 @@ def load_yaml(path: Path, name: str | None = None) -> YamlDoc:
             problems=[Problem(name or str(path), None, "", f"cannot read file: {exc}")],
         )
     return parse_yaml(text, name or str(path))
+
+
+ISO3_FIELDS = frozenset({"country", "nationality", "residence", "posted_from"})
+
+
+def validation_problems(exc: ValidationError, doc: YamlDoc, prefix: Loc = ()) -> list[Problem]:
+    """Pydantic's errors as user-facing problems: the field path, and a message that says what to fix."""
+    out = []
+    for err in exc.errors():
+        # pydantic adds its validator names ("function-...") and "[key]" for dict keys: not field names
+        kept = [
+            p for p in err["loc"] if not (isinstance(p, str) and (p.startswith("function-") or p == "[key]"))
+        ]
+        loc: Loc = (*prefix, *kept)
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field"
+        elif err["type"] == "missing":
+            msg = "required field is missing"
+        elif err["type"] in ("enum", "literal_error"):
+            msg = f"{err.get('input')!r} is not allowed: {msg.split(': ', 1)[-1]}"
+        elif err["type"] == "string_pattern_mismatch" and loc and loc[-1] in ISO3_FIELDS:
+            msg = f"{err.get('input')!r} is not an ISO 3166-1 alpha-3 code"
+        out.append(doc.problem(loc, msg))
+    return out

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from migrantsp.domain import ASEAN, ASEAN_CODES, BRANCHES, Branch
 from migrantsp.knowledge.base import Knowledge
 from migrantsp.problems import InvalidInput, Problem
-from migrantsp.yamlfile import YamlDoc
+from migrantsp.yamlfile import YamlDoc, validation_problems
 
 LONG_TERM = (Branch.old_age, Branch.invalidity, Branch.survivors)
 
@@ -173,11 +173,6 @@ def resolve(
     try:
         inst = Instrument.model_validate(spec)
     except ValidationError as exc:
-        raise InvalidInput(
-            [
-                doc.problem(("instrument", *err["loc"]), err["msg"].removeprefix("Value error, "))
-                for err in exc.errors()
-            ]
-        ) from None
+        raise InvalidInput(validation_problems(exc, doc, ("instrument",))) from None
     # Parties outside ASEAN are allowed: their periods count as input (their schemes are not modelled).
     return inst

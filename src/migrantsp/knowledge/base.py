@@ -35,7 +35,7 @@ from migrantsp.knowledge.schema import (
     unit_problem,
 )
 from migrantsp.problems import InvalidInput, Problem
-from migrantsp.yamlfile import Loc, YamlDoc, load_yaml
+from migrantsp.yamlfile import Loc, YamlDoc, load_yaml, validation_problems
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -65,22 +65,7 @@ def _validate(doc: YamlDoc, model: type[M]) -> tuple[M | None, list[Problem]]:
     try:
         return model.model_validate(doc.data), []
     except ValidationError as exc:
-        out = []
-        for err in exc.errors():
-            loc: Loc = tuple(
-                p
-                for p in err["loc"]
-                if not (isinstance(p, str) and (p.startswith("function-") or p == "[key]"))
-            )
-            msg = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "extra_forbidden":
-                msg = "unknown field"
-            elif err["type"] == "missing":
-                msg = "required field is missing"
-            elif err["type"] in ("enum", "literal_error"):
-                msg = f"{err.get('input')!r} is not allowed: {msg.split(': ', 1)[-1]}"
-            out.append(doc.problem(loc, msg))
-        return None, out
+        return None, validation_problems(exc, doc)
 
 
 def _missing_branches(doc: YamlDoc) -> list[Problem]:

@@ -1,5 +1,7 @@
 """National rules, one module per member state: for each branch, a vectorised function of a
-`BranchContext` returning a `Benefit`. `rules_for(country)` gives a state's rules by branch."""
+`BranchContext` returning a `Benefit`, named after the branch (`old_age`, `sickness`...). A module
+defines functions only for the branches where someone can be insured. `rules_for(country)` gives a
+state's rules by branch."""
 
 from __future__ import annotations
 
@@ -18,4 +20,4 @@ def rules_for(country: str) -> dict[Branch, Rule]:
     if country not in ASEAN:
         raise KeyError(country)
     module = import_module(f"migrantsp.rules.{country.lower()}")
-    return dict(module.RULES)
+    return {b: rule for b in Branch if callable(rule := getattr(module, b.value, None))}

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from migrantsp.domain import ACTIVITY_ORDER, Activity, Branch
+from migrantsp.domain import ACTIVITY_ORDER, Activity
 from migrantsp.engine.benefit import DAILY_ALLOWANCE, LUMP_SUM, PENSION, Benefit
 from migrantsp.engine.context import BranchContext
 from migrantsp.engine.timecols import Bools
@@ -185,14 +185,3 @@ def survivors(ctx: BranchContext) -> Benefit:
         "amounts are not in the knowledge base",
         ("BN1", "BN5", "BN6"),
     )
-
-
-RULES = {
-    Branch.medical_care: medical_care,
-    Branch.sickness: sickness,
-    Branch.old_age: old_age,
-    Branch.employment_injury: employment_injury,
-    Branch.maternity: maternity,
-    Branch.invalidity: invalidity,
-    Branch.survivors: survivors,
-}

@@ -23,7 +23,6 @@ from dataclasses import replace
 
 import numpy as np
 
-from migrantsp.domain import Branch
 from migrantsp.engine.benefit import DAILY_ALLOWANCE, GRANT, LUMP_SUM, PENSION, Benefit
 from migrantsp.engine.context import BranchContext
 from migrantsp.engine.coverage import SchemeCoverage
@@ -419,15 +418,3 @@ def survivors(ctx: BranchContext) -> Benefit:
     )
     amount = np.where(at_home, jkm + jht, np.where(abroad, np.nan, jht))
     return Benefit.of(at_home | abroad | inactive, GRANT, amount)
-
-
-RULES = {
-    Branch.medical_care: medical_care,
-    Branch.sickness: sickness,
-    Branch.unemployment: unemployment,
-    Branch.old_age: old_age,
-    Branch.employment_injury: employment_injury,
-    Branch.maternity: maternity,
-    Branch.invalidity: invalidity,
-    Branch.survivors: survivors,
-}

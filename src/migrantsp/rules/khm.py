@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from migrantsp.domain import Branch
 from migrantsp.engine.benefit import LUMP_SUM, PENSION, Benefit
 from migrantsp.engine.context import BranchContext
 from migrantsp.engine.timecols import Bools, Floats
@@ -348,15 +347,3 @@ def survivors(ctx: BranchContext) -> Benefit:
         kind=np.where(ok, PENSION, LUMP_SUM).astype(np.int64),
         amount=np.full(ctx.n, np.nan),
     )
-
-
-RULES = {
-    Branch.medical_care: medical_care,
-    Branch.sickness: sickness,
-    Branch.old_age: old_age,
-    Branch.employment_injury: employment_injury,
-    Branch.family: family,
-    Branch.maternity: maternity,
-    Branch.invalidity: invalidity,
-    Branch.survivors: survivors,
-}

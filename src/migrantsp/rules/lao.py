@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from migrantsp.domain import Branch
 from migrantsp.engine.benefit import DAILY_ALLOWANCE, LUMP_SUM, PENSION, Benefit
 from migrantsp.engine.context import BranchContext
 from migrantsp.engine.timecols import Bools
@@ -188,15 +187,3 @@ def survivors(ctx: BranchContext) -> Benefit:
         amount=amount,
     )
     return Benefit.of(ok, PENSION, amount)
-
-
-RULES = {
-    Branch.medical_care: medical_care,
-    Branch.sickness: sickness,
-    Branch.unemployment: unemployment,
-    Branch.old_age: old_age,
-    Branch.employment_injury: employment_injury,
-    Branch.maternity: maternity,
-    Branch.invalidity: invalidity,
-    Branch.survivors: survivors,
-}

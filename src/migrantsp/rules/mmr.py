@@ -12,7 +12,6 @@ applied. Myanmar nationals working abroad (e.g. in Thailand) are outside the SSB
 
 from __future__ import annotations
 
-from migrantsp.domain import Branch
 from migrantsp.engine.benefit import DAILY_ALLOWANCE, GRANT, Benefit
 from migrantsp.engine.context import BranchContext
 from migrantsp.engine.timecols import Bools
@@ -91,12 +90,3 @@ def family(ctx: BranchContext) -> Benefit:
         "from 10 % of the Health and Social Care Fund; conditions and amounts are not established",
         ("MM1", "MM3"),
     )
-
-
-RULES = {
-    Branch.medical_care: medical_care,
-    Branch.sickness: sickness,
-    Branch.employment_injury: employment_injury,
-    Branch.family: family,
-    Branch.maternity: maternity,
-}

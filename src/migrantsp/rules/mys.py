@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from migrantsp.domain import Branch
 from migrantsp.engine.benefit import GRANT, LUMP_SUM, PENSION, Benefit
 from migrantsp.engine.context import BranchContext
 from migrantsp.engine.timecols import (
@@ -527,15 +526,3 @@ def survivors(ctx: BranchContext) -> Benefit:
         kind=np.where(qualifies, PENSION, GRANT).astype(np.int64),
         amount=np.where(qualifies, pension, repatriation).astype(np.float64),
     )
-
-
-RULES = {
-    Branch.medical_care: medical_care,
-    Branch.sickness: sickness,
-    Branch.unemployment: unemployment,
-    Branch.old_age: old_age,
-    Branch.employment_injury: employment_injury,
-    Branch.maternity: maternity,
-    Branch.invalidity: invalidity,
-    Branch.survivors: survivors,
-}

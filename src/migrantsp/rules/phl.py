@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from migrantsp.domain import ACTIVITY_ORDER, Branch
+from migrantsp.domain import ACTIVITY_ORDER
 from migrantsp.engine.benefit import DAILY_ALLOWANCE, GRANT, LUMP_SUM, PENSION, Benefit
 from migrantsp.engine.context import BranchContext
 from migrantsp.engine.timecols import (
@@ -508,15 +508,3 @@ def employment_injury(ctx: BranchContext) -> Benefit:
         kind=np.where(abroad, unknown.kind, DAILY_ALLOWANCE).astype(np.int64),
         amount=np.where(abroad, np.nan, per_day),
     )
-
-
-RULES = {
-    Branch.medical_care: medical_care,
-    Branch.sickness: sickness,
-    Branch.unemployment: unemployment,
-    Branch.old_age: old_age,
-    Branch.employment_injury: employment_injury,
-    Branch.maternity: maternity,
-    Branch.invalidity: invalidity,
-    Branch.survivors: survivors,
-}

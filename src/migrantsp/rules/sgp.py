@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from migrantsp.domain import Branch
 from migrantsp.engine.benefit import DAILY_ALLOWANCE, GRANT, LUMP_SUM, PENSION, Benefit
 from migrantsp.engine.context import BranchContext
 from migrantsp.engine.timecols import Bools, Floats, Ints
@@ -411,16 +410,3 @@ def survivors(ctx: BranchContext) -> Benefit:
         "sum assured are not in the knowledge base). Work-related deaths: see employment injury (WICA)",
         ("MSP-NOTES",),
     )
-
-
-RULES = {
-    Branch.medical_care: medical_care,
-    Branch.sickness: sickness,
-    Branch.unemployment: unemployment,
-    Branch.old_age: old_age,
-    Branch.employment_injury: employment_injury,
-    Branch.family: family,
-    Branch.maternity: maternity,
-    Branch.invalidity: invalidity,
-    Branch.survivors: survivors,
-}

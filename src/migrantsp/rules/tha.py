@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from migrantsp.domain import Branch
 from migrantsp.engine.benefit import GRANT, Benefit
 from migrantsp.engine.context import BranchContext
 from migrantsp.engine.timecols import Floats
@@ -275,16 +274,3 @@ def survivors(ctx: BranchContext) -> Benefit:
         total=total,
     )
     return Benefit.of(ok, GRANT, total)
-
-
-RULES = {
-    Branch.medical_care: medical_care,
-    Branch.sickness: sickness,
-    Branch.unemployment: unemployment,
-    Branch.old_age: old_age,
-    Branch.employment_injury: employment_injury,
-    Branch.family: family,
-    Branch.maternity: maternity,
-    Branch.invalidity: invalidity,
-    Branch.survivors: survivors,
-}

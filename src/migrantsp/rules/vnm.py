@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from migrantsp.domain import Branch
 from migrantsp.engine.benefit import GRANT, LUMP_SUM, PENSION, Benefit
 from migrantsp.engine.context import BranchContext
 from migrantsp.engine.timecols import Days, Floats, Ints, add_months, month_index, month_start, split_at
@@ -415,15 +414,3 @@ def employment_injury(ctx: BranchContext) -> Benefit:
         "base",
         ("VN-ATLASHXM", "MSP-NOTES"),
     )
-
-
-RULES = {
-    Branch.medical_care: medical_care,
-    Branch.sickness: sickness,
-    Branch.unemployment: unemployment,
-    Branch.old_age: old_age,
-    Branch.employment_injury: employment_injury,
-    Branch.maternity: maternity,
-    Branch.invalidity: invalidity,
-    Branch.survivors: survivors,
-}

@@ -19,7 +19,7 @@ from migrantsp.knowledge.parameters import ParameterTree
 from migrantsp.knowledge.schema import Exclusion, Reference
 from migrantsp.problems import InvalidInput, Problem
 from migrantsp.scenarios.model import LiftExclusion, Scenario
-from migrantsp.yamlfile import YamlDoc, load_yaml
+from migrantsp.yamlfile import YamlDoc, load_yaml, validation_problems
 
 
 def _validate(doc: YamlDoc) -> Scenario:
@@ -28,7 +28,7 @@ def _validate(doc: YamlDoc) -> Scenario:
     try:
         return Scenario.model_validate(doc.data)
     except ValidationError as exc:
-        raise InvalidInput([doc.problem(tuple(e["loc"]), e["msg"]) for e in exc.errors()]) from None
+        raise InvalidInput(validation_problems(exc, doc)) from None
 
 
 @cache

@@ -16,9 +16,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from migrantsp.knowledge.base import Knowledge
-from migrantsp.problems import InvalidInput, Problem, format_path
+from migrantsp.problems import InvalidInput, Problem
 from migrantsp.report import simulation
 from migrantsp.report.simulation import BASELINE, DEFAULT_SCENARIOS, SimOptions
+from migrantsp.yamlfile import YamlDoc, validation_problems
 
 MIN_SIZE = 1_000  # above the number of corridor x sex cells of the world scope (one worker each)
 MAX_SIZE = 50_000
@@ -72,7 +73,7 @@ def check(body: Any, kb: Knowledge) -> SimulateIn:
     try:
         req = SimulateIn.model_validate(body)
     except ValidationError as exc:
-        problems += [Problem("request", None, format_path(e["loc"]), e["msg"]) for e in exc.errors()]
+        problems += validation_problems(exc, YamlDoc(name="request", data=body))
     scenarios = body.get("scenarios") if isinstance(body, dict) else None
     known = known_scenarios(kb)
     seen: set[str] = set()
