@@ -80,7 +80,3 @@ class Benefit:
             amount=np.where(qualifies, pension, lump_sum).astype(np.float64),
             formula=np.broadcast_to(pension, qualifies.shape).astype(np.float64),
         )
-
-    @classmethod
-    def none(cls, n: int) -> Benefit:
-        return cls.of(np.zeros(n, dtype=bool), PENSION, 0.0)

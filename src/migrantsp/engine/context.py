@@ -138,17 +138,6 @@ class BranchContext:
         hit = (cov.start <= on) & (cov.end >= on)
         return np.bincount(self.seg_row[hit], minlength=self.n) > 0
 
-    def last_insured(self) -> Days:
-        """Last insured day of each row (NaT where none)."""
-        out = np.full(self.n, np.datetime64("NaT"), dtype="datetime64[D]")
-        if self.seg_row.size:
-            end = np.minimum(self.coverage.end, self.contingency[self.seg_row]).astype(np.int64)
-            best = np.full(self.n, np.iinfo(np.int64).min, dtype=np.int64)
-            np.maximum.at(best, self.seg_row, end)
-            ok = best > np.iinfo(np.int64).min
-            out[ok] = best[ok].astype("datetime64[D]")
-        return out
-
     # ------------------------------------------------------------------ wages and contributions
     def _wage_pieces(self, ceiling: str | None, floor: str | None) -> tuple[Ints, Ints, Ints, Floats]:
         key = f"wages:{ceiling}:{floor}"
@@ -247,9 +236,6 @@ class BranchContext:
                 )
                 self.trace.add(self.rows[i : i + 1], self.branch, step)
         return values
-
-    def has_param(self, path: str) -> bool:
-        return self._path(path) in self.parameters.parameters
 
     # ------------------------------------------------------------------ explanation
     def reason(self, mask: Bools, code: str, template: str, sources: Sequence[str], **values: Any) -> None:

@@ -56,14 +56,14 @@ class SchemeCoverage:
         return month_index(self.end)
 
 
-def _timeline(facts: list[Any]) -> tuple[Days, Days, Ints]:
+def timeline_arrays(facts: list[Any]) -> tuple[Days, Days, Ints]:
     froms = np.array([f.from_ for f in facts], dtype="datetime64[D]")
     untils = np.array([f.until or date(9999, 12, 31) for f in facts], dtype="datetime64[D]")
     codes = np.array([STATUS_CODE[f.status] for f in facts], dtype=np.int64)
     return froms, untils, codes
 
 
-def _status_at(tl: tuple[Days, Days, Ints], when: Days) -> tuple[Ints, Ints]:
+def status_codes_at(tl: tuple[Days, Days, Ints], when: Days) -> tuple[Ints, Ints]:
     """Status code and timeline entry in force on each date (NONE, -1 where nothing is in force)."""
     froms, untils, codes = tl[0].view(np.int64), tl[1].view(np.int64), tl[2]
     day = when.view(np.int64)
@@ -221,10 +221,10 @@ def scheme_coverage(
     reason = np.full(sp.size, -1, dtype=np.int64)
 
     # Status at work: nationals' timeline (when given) for nationals, foreign workers' otherwise.
-    fw = _timeline(cell.foreign_workers)
-    natl = _timeline(cell.nationals) if cell.nationals else fw
-    fw_code, fw_idx = _status_at(fw, t)
-    nt_code, nt_idx = _status_at(natl, t) if cell.nationals else (fw_code, fw_idx)
+    fw = timeline_arrays(cell.foreign_workers)
+    natl = timeline_arrays(cell.nationals) if cell.nationals else fw
+    fw_code, fw_idx = status_codes_at(fw, t)
+    nt_code, nt_idx = status_codes_at(natl, t) if cell.nationals else (fw_code, fw_idx)
     code = np.where(is_nat, nt_code, fw_code)
     idx = np.where(is_nat, nt_idx, fw_idx)
     joined = batch.voluntary_member[sp]
@@ -252,8 +252,8 @@ def scheme_coverage(
     covered |= ok_work
 
     # Abroad: the home scheme's rule for nationals abroad, and contributions actually paid.
-    ab = _timeline(cell.nationals_abroad)
-    ab_code, ab_idx = _status_at(ab, t)
+    ab = timeline_arrays(cell.nationals_abroad)
+    ab_code, ab_idx = status_codes_at(ab, t)
     home = batch.home_contributions[sp]
     ok_abroad = ~work & ((ab_code == 0) | (ab_code == 1)) & home
     covered |= ok_abroad

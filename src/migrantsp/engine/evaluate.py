@@ -29,10 +29,10 @@ from migrantsp.engine.context import BranchContext
 from migrantsp.engine.coverage import (
     STATUS_CODE,
     SchemeCoverage,
-    _status_at,
-    _timeline,
     scheme_coverage,
     spell_pieces,
+    status_codes_at,
+    timeline_arrays,
 )
 from migrantsp.engine.timecols import Bools, Days, Floats, Ints
 from migrantsp.engine.trace import Step, Trace
@@ -143,8 +143,10 @@ def rule_for(batch: Batch, country: str, branch: Branch) -> Rule | None:
 
 def _exists(cell: Cell, national: Bools, when: np.ndarray) -> Bools:
     """Does a scheme exist for the person's group on the date (anything but no_scheme)?"""
-    fw_code, _ = _status_at(_timeline(cell.foreign_workers), when)
-    nat_code, _ = _status_at(_timeline(cell.nationals), when) if cell.nationals else (fw_code, None)
+    fw_code, _ = status_codes_at(timeline_arrays(cell.foreign_workers), when)
+    nat_code, _ = (
+        status_codes_at(timeline_arrays(cell.nationals), when) if cell.nationals else (fw_code, None)
+    )
     code = np.where(national, nat_code, fw_code)
     return np.asarray((code >= 0) & (code != STATUS_CODE[Coverage.no_scheme]), dtype=bool)
 

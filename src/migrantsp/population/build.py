@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from migrantsp.domain import ASEAN, SECTOR_ORDER, Activity, Sector
+from migrantsp.domain import SECTOR_ORDER, Activity, Sector
 from migrantsp.engine.batch import Batch, Countries
 from migrantsp.engine.timecols import Bools, Floats, Ints
 from migrantsp.population.assumptions import Assumptions
@@ -278,8 +278,3 @@ def _draw(
         formal_at_home=formal,
         stock_date=stock_date,
     )
-
-
-def modelled_destination(pop: Population) -> Bools:
-    codes = np.array([c in ASEAN for c in pop.batch.countries.codes], dtype=bool)
-    return np.asarray(codes[pop.destination], dtype=bool)

@@ -105,7 +105,3 @@ def _summary(o: PersonOutcomes, w: Floats, groups: Ints, k: int) -> list[dict[st
 
 def indicators(o: PersonOutcomes, w: Floats) -> dict[str, Any]:
     return _summary(o, w, np.zeros(w.size, dtype=np.int64), 1)[0]
-
-
-def by_group(o: PersonOutcomes, w: Floats, groups: Ints, k: int) -> list[dict[str, Any]]:
-    return _summary(o, w, groups, k)

@@ -22,12 +22,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from migrantsp.domain import ASEAN, Branch
-from migrantsp.engine.batch import Batch
 from migrantsp.engine.benefit import ENTITLED, LUMP_SUM, NOT_ENTITLED, PENSION
 from migrantsp.engine.evaluate import Results
 from migrantsp.engine.timecols import Bools, Floats, Ints
 from migrantsp.knowledge.parameters import ParameterTree
 from migrantsp.money import rate
+from migrantsp.population.indicators import PERSON_FLAGS
 from migrantsp.population.lifetables import LifeTable
 
 # pensionable age in the knowledge base, per country: (women's path, men's path)
@@ -43,18 +43,7 @@ PENSION_AGE = {
     "VNM": ("si.old_age.pensionable_age_women", "si.old_age.pensionable_age_men"),
 }
 # weighted sums per corridor (persons), per scenario
-PERSON = (
-    "covered",
-    "covered_in_destination",
-    "entitled",
-    "entitled_pension",
-    "forfeiting",
-    "payable_abroad",
-    "stranded",
-    "insured_months",
-    "forfeited_months",
-    "pv_usd",
-)
+PERSON = (*PERSON_FLAGS, "insured_months", "forfeited_months", "pv_usd")
 # weighted sums per paying country and branch (rows)
 ROW = ("covered", "entitled", "forfeiting", "insured_months", "forfeited_months", "entitled_pension",
        "entitled_lump_sum", "amount_unknown", "pv_local", "pv_usd")  # fmt: skip
@@ -246,7 +235,3 @@ def usd_known(codes: list[str], year: int) -> Bools:
     return np.array(
         [rate(ASEAN[c][1] if c in ASEAN else "USD", "USD", year) is not None for c in codes], dtype=bool
     )
-
-
-def currency_of(batch: Batch, code: int) -> str:
-    return batch.currency(batch.countries.codes[code])

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from migrantsp.atlas import AtlasCell, atlas, atlas_cell, flat_row
+from migrantsp.atlas import CSV_FIELDS, AtlasCell, atlas, atlas_cell, flat_row
 from migrantsp.domain import ASEAN, BRANCH_LABELS, BRANCHES, Coverage
 from migrantsp.knowledge.base import Knowledge
 from migrantsp.knowledge.schema import Fact
@@ -54,21 +54,11 @@ def atlas_rows(kb: Knowledge, when: date) -> list[dict[str, Any]]:
     return rows
 
 
+# the atlas CSV's columns, with the conditions in force beside the exclusions
 ATLAS_CSV = [
-    "country",
-    "country_name",
-    "branch",
-    "foreign_workers",
-    "nationals_abroad",
-    "schemes",
-    "export",
-    "lump_sum_on_departure",
-    "exclusions",
+    *CSV_FIELDS[: CSV_FIELDS.index("exclusions") + 1],
     "conditions",
-    "confidence",
-    "as_of",
-    "sources",
-    "summary",
+    *CSV_FIELDS[CSV_FIELDS.index("exclusions") + 1 :],
 ]
 
 
