@@ -42,8 +42,8 @@ def main() -> None:
     for _ in range(args.repeat):
         t0 = time.perf_counter()
         res = run(career, kb)
-        entitlements_json(res, 0, career.evaluation_date, career.branches)
-        explain(res, 0, career.branches)
+        entitlements_json(res, 0)
+        explain(res, 0)
         times.append(time.perf_counter() - t0)
     print(
         f"one worker with explanation: median {statistics.median(times) * 1e3:.1f} ms, "

@@ -43,12 +43,9 @@ def run(
 def entitlements(career: Career | Path | str | dict[str, Any], kb: Knowledge | None = None) -> dict[str, Any]:
     """What each country owes this person (contract section 2)."""
     c = as_career(career)
-    kb = kb or knowledge()
-    inst = instrument_of(c, kb)
-    res = run(c, kb)
-    return entitlements_json(res, 0, c.evaluation_date, c.branches, inst.id)
+    return entitlements_json(run(c, kb), 0)
 
 
 def explanation(career: Career | Path | str | dict[str, Any], kb: Knowledge | None = None) -> str:
     c = as_career(career)
-    return explain(run(c, kb), 0, c.branches)
+    return explain(run(c, kb), 0)

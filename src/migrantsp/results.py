@@ -27,8 +27,10 @@ def _reasons(steps: list[Step]) -> list[dict[str, Any]]:
     ]
 
 
-def entitlement_rows(res: Results, person: int, branches: list[Branch]) -> list[dict[str, Any]]:
+def entitlement_rows(res: Results, person: int) -> list[dict[str, Any]]:
+    """The person's rows: each country in career order, each branch evaluated."""
     out = []
+    branches = list(res.branches)
     for r in res.rows_of(person).tolist():
         country = res.batch.countries.codes[int(res.row_country[r])]
         for b in branches:
@@ -62,15 +64,14 @@ def entitlement_rows(res: Results, person: int, branches: list[Branch]) -> list[
     return out
 
 
-def entitlements_json(
-    res: Results, person: int, evaluation: date, branches: list[Branch], instrument: str = "none"
-) -> dict[str, Any]:
+def entitlements_json(res: Results, person: int) -> dict[str, Any]:
+    """Contract section 2 for one person of the results."""
     return {
         "schema_version": "1",
-        "evaluation_date": evaluation.isoformat(),
-        "instrument": instrument,
+        "evaluation_date": str(res.batch.evaluation[person]),
+        "instrument": res.instrument,
         "knowledge_version": f"{res.knowledge_version}+engine-{__version__}",
-        "entitlements": entitlement_rows(res, person, branches),
+        "entitlements": entitlement_rows(res, person),
     }
 
 
@@ -87,10 +88,10 @@ def amount_text(benefit: dict[str, Any]) -> str:
     return f"{_money(benefit['amount'], benefit['currency'])} {per}"
 
 
-def explain(res: Results, person: int, branches: list[Branch]) -> str:
+def explain(res: Results, person: int) -> str:
     """The readable, step-by-step explanation of `--explain`."""
     lines: list[str] = []
-    rows = entitlement_rows(res, person, branches)
+    rows = entitlement_rows(res, person)
     by_row = {}
     for r in res.rows_of(person).tolist():
         by_row[res.batch.countries.codes[int(res.row_country[r])]] = r

@@ -10,7 +10,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from migrantsp.api import as_career, instrument_of, run
+from migrantsp.api import as_career, run
 from migrantsp.cli.app import KnowledgeOption, app, handled, load, out
 from migrantsp.coordination.instruments import builtin
 from migrantsp.results import amount_text, entitlement_rows, explain
@@ -88,9 +88,8 @@ def compare_cmd(
     kb = load(knowledge_dir)
     runs = {}
     for spec in instrument:
-        inst = instrument_of(c, kb, spec)
         res = run(c, kb, instrument=spec)
-        runs[inst.id] = (res, entitlement_rows(res, 0, c.branches))
+        runs[res.instrument] = (res, entitlement_rows(res, 0))
     ids = list(runs)
     base = {_key(r): r for r in runs[ids[0]][1]}
     if format is Format.json:
@@ -104,7 +103,7 @@ def compare_cmd(
     if explain_:
         for i in ids:
             out.print(f"[bold]== {i} ==[/bold]")
-            out.print(explain(runs[i][0], 0, c.branches), markup=False)
+            out.print(explain(runs[i][0], 0), markup=False)
         return
     table = Table(title=f"Compared on {c.evaluation_date}: {' vs '.join(ids)}", title_justify="left")
     table.add_column("country")

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from migrantsp.api import as_career, instrument_of, run
+from migrantsp.api import as_career, run
 from migrantsp.cli.app import KnowledgeOption, app, handled, load, out
 from migrantsp.results import amount_text, entitlements_json, explain
 
@@ -35,9 +35,9 @@ def entitlements_cmd(
     kb = load(knowledge_dir)
     res = run(c, kb, instrument=instrument)
     if explain_:
-        out.print(explain(res, 0, c.branches), markup=False)
+        out.print(explain(res, 0), markup=False)
         return
-    doc = entitlements_json(res, 0, c.evaluation_date, c.branches, instrument_of(c, kb, instrument).id)
+    doc = entitlements_json(res, 0)
     if format is Format.json:
         out.print(json.dumps(doc, indent=2, ensure_ascii=False), markup=False)
         return

@@ -91,6 +91,7 @@ class Results:
     knowledge_version: str
     contexts: dict[tuple[str, Branch], BranchContext] = field(default_factory=dict)
     schemes: list[str] = field(default_factory=list)  # scheme ids, indexed by BranchColumns.scheme
+    instrument: str = "none"  # id of the coordination instrument applied
 
     def scheme_code(self, scheme_id: str) -> int:
         if scheme_id not in self.schemes:
@@ -205,6 +206,7 @@ def evaluate(batch: Batch, kb: Knowledge, branches: Sequence[Branch], trace: boo
         trace=tr,
         knowledge_version=kb.version,
         schemes=list(schemes or []),
+        instrument=instrument.id if instrument is not None else "none",
     )
     for code in np.unique(row_country).tolist():
         country = batch.countries.codes[code]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from migrantsp.api import instrument_of, run
+from migrantsp.api import run
 from migrantsp.career import Career
 from migrantsp.domain import ASEAN, BRANCH_LABELS, Branch
 from migrantsp.knowledge.base import Knowledge
@@ -50,15 +50,13 @@ def compare(career: Career, kb: Knowledge, instruments: list[str]) -> Comparison
     cmp = Comparison(career=career, instruments=[])
     runs: dict[str, list[dict[str, Any]]] = {}
     for spec in instruments:
-        inst = instrument_of(career, kb, spec)
-        if inst.id in runs:
-            continue
         res = run(career, kb, instrument=spec)
-        rows = entitlement_rows(res, 0, career.branches)
-        runs[inst.id] = rows
-        cmp.instruments.append(inst.id)
-        cmp.explanations[inst.id] = explain(res, 0, career.branches)
-        cmp.results[inst.id] = entitlements_json(res, 0, career.evaluation_date, career.branches, inst.id)
+        if res.instrument in runs:
+            continue
+        runs[res.instrument] = entitlement_rows(res, 0)
+        cmp.instruments.append(res.instrument)
+        cmp.explanations[res.instrument] = explain(res, 0)
+        cmp.results[res.instrument] = entitlements_json(res, 0)
     ids = cmp.instruments
     for i, base in enumerate(runs[ids[0]]):
         per = {iid: runs[iid][i] for iid in ids}
