@@ -58,7 +58,10 @@ def handled(fn: F) -> F:
             raise typer.Exit(0) from None
         except Exception as exc:  # a bug: say so plainly, keep the details for a report
             print(f"internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
-            print("please report it with the command you ran (see README).", file=sys.stderr)
+            print(
+                "this is a bug in migrantsp, not in your input: please report it with the command you ran.",
+                file=sys.stderr,
+            )
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]

@@ -7,6 +7,8 @@ problems are fatal. Nothing here reaches outside the knowledge directory.
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,6 +20,7 @@ from typing import Any, TypeVar
 import numpy as np
 from pydantic import BaseModel, ValidationError
 
+from migrantsp import __version__
 from migrantsp.domain import ASEAN, ASEAN_CODES, BRANCHES, PARTNERS, Branch, Confidence, Coverage
 from migrantsp.knowledge.parameters import Parameter, ParameterTree
 from migrantsp.knowledge.schema import (
@@ -236,13 +239,10 @@ def load_knowledge(root: Path | None = None) -> tuple[Knowledge, list[Problem]]:
     root = root or default_root()
     kb = Knowledge(root=root)
     problems: list[Problem] = []
-    digest = hashlib.sha256()
     if not root.is_dir():
         return kb, [Problem(str(root), None, "", "knowledge directory not found")]
 
     def read(path: Path, model: type[M]) -> tuple[YamlDoc, M | None]:
-        digest.update(_rel(path, root).encode())
-        digest.update(path.read_bytes())
         doc = load_yaml(path, _rel(path, root))
         obj, errs = _validate(doc, model)
         problems.extend(errs)
@@ -332,16 +332,49 @@ def load_knowledge(root: Path | None = None) -> tuple[Knowledge, list[Problem]]:
                         )
 
     problems.extend(check.problems)
-    kb.version = digest.hexdigest()[:12]
+    kb.version = content_digest(root)[:12]
     return kb, sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.path, p.message))
+
+
+def content_digest(root: Path) -> str:
+    """SHA-256 of every knowledge file's name and bytes: which facts and rules a result used."""
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.yaml")):
+        digest.update(_rel(path, root).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _cache_file(root: Path) -> Path:
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "migrantsp" / f"knowledge-{content_digest(root)}-{__version__}.pickle"
 
 
 @cache
 def knowledge(root: Path | None = None) -> Knowledge:
-    """The knowledge base, loaded once per process; invalid files raise InvalidInput."""
+    """The knowledge base, loaded once per process; invalid files raise InvalidInput.
+
+    Parsing and checking hundreds of YAML files takes over a second, so a valid base is also kept in the
+    user's cache directory under the hash of its files' contents: any edit gives a new key.
+    """
+    root = root or default_root()
+    cached = _cache_file(root)
+    try:
+        kb = pickle.loads(cached.read_bytes())
+        if isinstance(kb, Knowledge):
+            return kb
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+        pass  # no cache yet, or one from another version: parse
     kb, problems = load_knowledge(root)
     if problems:
         raise InvalidInput(problems)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps(kb, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(cached)  # atomic: another process never reads half a file
+    except OSError:
+        pass  # a read-only home: work without the cache
     return kb
 
 
