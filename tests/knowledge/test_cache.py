@@ -38,3 +38,12 @@ def test_a_broken_cache_file_is_ignored_and_errors_still_reported(min_knowledge:
     country.write_text(country.read_text().replace("sources: [SRC-SEC]", "sources: [NOPE]"))
     with pytest.raises(InvalidInput, match="unknown source id 'NOPE'"):
         load(min_knowledge)
+
+
+def test_the_cache_key_follows_the_code_that_defines_the_classes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pickle of classes that have since changed must not be loaded: their modules are in the key."""
+    from migrantsp.knowledge import base
+
+    before = base._cache_file(base.default_root())
+    monkeypatch.setattr(base, "_code_digest", lambda: "changed")
+    assert base._cache_file(base.default_root()) != before

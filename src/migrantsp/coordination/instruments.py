@@ -143,7 +143,10 @@ def from_agreements(kb: Knowledge) -> list[Instrument]:
 
 
 def builtin(kb: Knowledge) -> dict[str, Instrument]:
-    return {i.id: i for i in [NONE, ASEAN_C157, ASEAN_C157_ALL, *from_agreements(kb)]}
+    """Built once per knowledge base (instruments are not changed once built)."""
+    if "instruments" not in kb.memo:
+        kb.memo["instruments"] = {i.id: i for i in [NONE, ASEAN_C157, ASEAN_C157_ALL, *from_agreements(kb)]}
+    return dict(kb.memo["instruments"])
 
 
 def resolve(

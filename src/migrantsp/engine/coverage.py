@@ -56,7 +56,24 @@ class SchemeCoverage:
         return month_index(self.end)
 
 
+_TIMELINES: dict[int, tuple[list[Any], tuple[Days, Days, Ints]]] = {}
+
+
 def timeline_arrays(facts: list[Any]) -> tuple[Days, Days, Ints]:
+    """A dated timeline as arrays (from, until, status code), built once per timeline list.
+
+    Keyed by the list's identity; the entry keeps the list alive so the identity is not reused."""
+    hit = _TIMELINES.get(id(facts))
+    if hit is not None and hit[0] is facts:
+        return hit[1]
+    if len(_TIMELINES) > 4096:  # patched knowledge bases (scenarios) bring new lists: stay bounded
+        _TIMELINES.clear()
+    arrays = _timeline_arrays(facts)
+    _TIMELINES[id(facts)] = (facts, arrays)
+    return arrays
+
+
+def _timeline_arrays(facts: list[Any]) -> tuple[Days, Days, Ints]:
     froms = np.array([f.from_ for f in facts], dtype="datetime64[D]")
     untils = np.array([f.until or date(9999, 12, 31) for f in facts], dtype="datetime64[D]")
     codes = np.array([STATUS_CODE[f.status] for f in facts], dtype=np.int64)

@@ -57,6 +57,7 @@ class Knowledge:
     ratifications: RatificationsFile | None = None
     findings: FindingsFile | None = None
     version: str = ""  # hash of every file's bytes: which facts and rules a result used
+    memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)  # derived once
 
     def cell(self, country: str, branch: Branch) -> Cell:
         return self.countries[country].branches[branch]
@@ -345,9 +346,19 @@ def content_digest(root: Path) -> str:
     return digest.hexdigest()
 
 
+def _code_digest() -> str:
+    """The modules whose classes are pickled: a changed class must not load an old pickle."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted([*package.glob("*.py"), package.parent / "domain.py"]):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def _cache_file(root: Path) -> Path:
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "migrantsp" / f"knowledge-{content_digest(root)}-{__version__}.pickle"
+    key = f"{content_digest(root)}-{__version__}-{_code_digest()}"
+    return base / "migrantsp" / f"knowledge-{key}.pickle"
 
 
 @cache

@@ -6,6 +6,7 @@ state's rules by branch."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from importlib import import_module
 
 from migrantsp.domain import ASEAN, Branch
@@ -15,6 +16,7 @@ from migrantsp.engine.context import BranchContext
 Rule = Callable[[BranchContext], Benefit]
 
 
+@cache
 def rules_for(country: str) -> dict[Branch, Rule]:
     """The rules module of a member state (`migrantsp.rules.<iso3 lower>`), by branch."""
     if country not in ASEAN:
