@@ -1,16 +1,20 @@
-"""Benchmark: latency of `POST /api/entitlements` under concurrent clients, against a real uvicorn server.
+"""Benchmark: latency of `POST /api/entitlements` under concurrent clients, against the real server.
 
-    .venv/bin/python bench/api.py [--clients 20] [--requests 2000] [--server-workers 1]
+    .venv/bin/python bench/api.py [--clients 20] [--requests 2000] [--server-workers 0]
 
-Starts `uvicorn migrantsp.web:create_app` in a child process on a free localhost port, waits for
-/api/health, warms up, then sends a fixed number of requests (the Myanmar woman of the README, old age
-under asean-c157) from `--clients` threads, each with its own keep-alive httpx connection; prints the
-p50/p90/p99 latency and the throughput, stops the server and exits. Not a test.
+Starts `migrantsp serve` (uvicorn; `--workers` engine processes, default one per core) in a child
+process on a free localhost port, waits for /api/health, warms up, then sends a fixed number of requests
+(the Myanmar woman of the README, old age under asean-c157) over `--clients` concurrent keep-alive
+connections and prints the p50/p90/p99 latency and the throughput. The clients are asyncio connections
+speaking plain HTTP/1.1 in one process, so that the load generator takes little of the CPU the server
+shares with it on this machine. Not a test.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
 import math
 import os
 import signal
@@ -19,7 +23,6 @@ import statistics
 import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
@@ -40,9 +43,9 @@ def free_port() -> int:
 
 
 def start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
-    cmd = [sys.executable, "-m", "uvicorn", "--factory", "migrantsp.web:create_app", "--host", "127.0.0.1",
-           "--port", str(port), "--log-level", "warning", "--workers", str(workers)]  # fmt: skip
-    return subprocess.Popen(cmd, start_new_session=True)  # its own group: stopped with its workers
+    cmd = [sys.executable, "-m", "migrantsp", "serve", "--host", "127.0.0.1", "--port", str(port),
+           "--workers", str(workers), "--log-level", "warning"]  # fmt: skip
+    return subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL)  # its own group
 
 
 def wait_ready(url: str, proc: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
@@ -65,25 +68,47 @@ def percentile(sorted_ms: list[float], q: float) -> float:
     return sorted_ms[k]
 
 
-def client(url: str, n: int) -> list[float]:
-    times = []
-    with httpx.Client(base_url=url, timeout=30.0) as c:
+async def client(port: int, n: int, times: list[float]) -> None:
+    """One keep-alive connection sending `n` requests one after the other, timing each."""
+    body = json.dumps(CAREER).encode()
+    request = (
+        f"POST /api/entitlements HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
         for _ in range(n):
             t0 = time.perf_counter()
-            r = c.post("/api/entitlements", json=CAREER)
+            writer.write(request)
+            head = await reader.readuntil(b"\r\n\r\n")
+            lines = head.decode("latin-1").split("\r\n")
+            headers = dict(line.lower().split(": ", 1) for line in lines[1:] if ": " in line)
+            reply = await reader.readexactly(int(headers["content-length"]))
             times.append((time.perf_counter() - t0) * 1e3)
-            if r.status_code != 200:
-                raise SystemExit(f"unexpected HTTP {r.status_code}: {r.text[:200]}")
-    return times
+            if lines[0].split(" ")[1] != "200":
+                raise SystemExit(f"unexpected reply {lines[0]}: {reply[:200]!r}")
+    finally:
+        writer.close()
+
+
+async def load(port: int, clients: int, requests: int) -> tuple[list[float], float]:
+    """Latencies (ms) of `requests` requests over `clients` concurrent connections, and the wall time."""
+    await client(port, 50, [])  # warm-up: caches, connections
+    per = [requests // clients + (i < requests % clients) for i in range(clients)]
+    times: list[float] = []
+    t0 = time.perf_counter()
+    await asyncio.gather(*(client(port, n, times) for n in per))
+    return sorted(times), time.perf_counter() - t0
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--clients", type=int, default=20, help="concurrent clients (threads)")
+    parser.add_argument("--clients", type=int, default=20, help="concurrent clients (connections)")
     parser.add_argument("--requests", type=int, default=2000, help="requests in all (after the warm-up)")
-    parser.add_argument("--server-workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument("--server-workers", type=int, default=0,
+                        help="engine processes of the server (default 0: one per core)")  # fmt: skip
     args = parser.parse_args()
 
     port = free_port()
@@ -91,14 +116,7 @@ def main() -> None:
     proc = start_server(port, args.server_workers)
     try:
         wait_ready(url, proc)
-        client(url, 20)  # warm-up: imports, caches, connections
-        per = [
-            args.requests // args.clients + (i < args.requests % args.clients) for i in range(args.clients)
-        ]
-        t0 = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=args.clients) as pool:
-            times = sorted(t for part in pool.map(lambda n: client(url, n), per) for t in part)
-        wall = time.perf_counter() - t0
+        times, wall = asyncio.run(load(port, args.clients, args.requests))
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -109,7 +127,7 @@ def main() -> None:
     p50, p90, p99 = (percentile(times, q) for q in (50, 90, 99))
     print(
         f"POST /api/entitlements, {len(times):,} requests from {args.clients} concurrent clients, "
-        f"{args.server_workers} uvicorn worker(s), {os.cpu_count()} cores:"
+        f"{args.server_workers or os.cpu_count()} engine process(es), {os.cpu_count()} cores:"
     )
     print(
         f"  p50 {p50:.1f} ms, p90 {p90:.1f} ms, p99 {p99:.1f} ms, max {times[-1]:.1f} ms, "

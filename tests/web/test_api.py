@@ -157,3 +157,17 @@ def test_openapi_describes_simulate(client: Any) -> None:
     schema = post["requestBody"]["content"]["application/json"]["schema"]
     assert schema["properties"]["size"]["maximum"] == 50_000 and schema["additionalProperties"] is False
     assert {"200", "422"} <= set(post["responses"])
+
+
+def test_engine_processes_answer_like_the_server_itself(kb: Any) -> None:
+    """`serve --workers N`: careers go to a pool of engine processes; replies and problems are the same."""
+    from fastapi.testclient import TestClient
+
+    from migrantsp.web import create_app
+
+    with TestClient(create_app(kb, processes=1)) as pooled:  # the lifespan starts and stops the pool
+        r = pooled.post("/api/entitlements", json=WOMAN)
+        assert r.status_code == 200 and r.json() == entitlements(WOMAN, kb)
+        bad = pooled.post("/api/entitlements", json={**WOMAN, "instrument": "no-such-thing"})
+        assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["instrument"]
+        assert pooled.post("/api/entitlements", content=b"{not json").status_code == 422

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime
 from pathlib import Path
 
@@ -62,6 +63,10 @@ def report_cmd(
 def serve_cmd(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
+    workers: int = typer.Option(
+        0, "--workers", min=0, help="Engine processes for the entitlements API (default: one per core)."
+    ),
+    log_level: str = typer.Option("info", "--log-level", help="uvicorn's log level (warning: errors only)."),
     knowledge_dir: Path | None = KnowledgeOption,
 ) -> None:
     """The web app (atlas, gaps, countries, sources, calculator) and the JSON API (/openapi.json)."""
@@ -69,7 +74,8 @@ def serve_cmd(
 
     from migrantsp.web import create_app
 
+    app = create_app(load(knowledge_dir), processes=workers or os.cpu_count() or 1)
     out.print(
         f"serving on http://{host}:{port}  (API: http://{host}:{port}/docs; Ctrl-C stops)", markup=False
     )
-    uvicorn.run(create_app(load(knowledge_dir)), host=host, port=port, log_level="info")
+    uvicorn.run(app, host=host, port=port, log_level=log_level)

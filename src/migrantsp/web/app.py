@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -12,7 +14,7 @@ from jinja2 import PackageLoader
 from starlette.concurrency import run_in_threadpool
 
 from migrantsp import __version__
-from migrantsp.api import as_career, entitlements
+from migrantsp.api import as_career
 from migrantsp.atlas import AtlasCell, atlas
 from migrantsp.coordination.instruments import builtin
 from migrantsp.domain import ASEAN, BRANCH_LABELS, BRANCHES
@@ -23,6 +25,7 @@ from migrantsp.report.build import common_context, environment, simulation_conte
 from migrantsp.report.compare import compare
 from migrantsp.results import EntitlementsOut
 from migrantsp.web import calculator, explorer
+from migrantsp.web.engine import EnginePool
 from migrantsp.web.explorer import SimulateIn, SimulateOut
 
 EXAMPLE_CAREER = {
@@ -73,20 +76,22 @@ SIMULATE_422 = {
 }
 
 
-def problems_response(exc: InvalidInput) -> JSONResponse:
-    detail = [
-        {"loc": calculator.loc(p.path), "msg": p.message, "type": "invalid_career", "path": p.path}
-        for p in exc.problems
-    ]
-    return JSONResponse({"detail": detail}, status_code=422)
-
-
-def create_app(kb: Knowledge | None = None) -> FastAPI:
-    """The app over one loaded knowledge base (loaded once: it takes about two seconds)."""
+def create_app(kb: Knowledge | None = None, processes: int = 0) -> FastAPI:
+    """The app over one loaded knowledge base; `processes` engine processes answer the entitlements API
+    (0: the server process answers itself, as in tests)."""
     kb = kb or knowledge()
+    engine = EnginePool(kb, processes)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(engine.start)  # workers load the knowledge base before the first request
+        yield
+        engine.stop()
+
     env = environment(PackageLoader("migrantsp.web", "templates"))
     instruments = [i for i in builtin(kb).values() if i.id != "none"]
     app = FastAPI(
+        lifespan=lifespan,
         title="migrantsp",
         version=__version__,
         description="Portable social protection for migrant workers in ASEAN: the atlas and the "
@@ -120,17 +125,21 @@ def create_app(kb: Knowledge | None = None) -> FastAPI:
         tags=["api"],
         response_model=EntitlementsOut,
         responses={422: PROBLEMS_422},
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "description": "A career (contract section 1), as JSON",
+                "content": {"application/json": {"example": EXAMPLE_CAREER}},
+            }
+        },
     )
-    def api_entitlements(
-        career: dict[str, Any] = Body(
-            ..., description="A career (contract section 1), as JSON", examples=[EXAMPLE_CAREER]
-        ),
-    ) -> Any:
-        """What each country owes this person (contract section 2), under the career's `instrument`."""
-        try:
-            return entitlements(career, kb)
-        except InvalidInput as exc:
-            return problems_response(exc)
+    async def api_entitlements(request: Request) -> Response:
+        """What each country owes this person (contract section 2), under the career's `instrument`.
+
+        Evaluated in the engine processes (`serve --workers`); the reply is serialised once, in the
+        worker, without revalidation against the response model."""
+        status, reply = await engine.answer(await request.body())
+        return Response(reply, status_code=status, media_type="application/json")
 
     @app.post(
         "/api/simulate",
