@@ -156,3 +156,32 @@ def test_parallel_evaluation_equals_serial() -> None:
         assert [serial.scheme_of(b, r) for r in range(0, s.status.size, 997)] == [
             parallel.scheme_of(b, r) for r in range(0, s.status.size, 997)
         ]
+
+
+@pytest.mark.skipif(not ALL_RULES, reason="needs every member state's rules")
+def test_national_results_shared_between_scenarios_equal_a_fresh_evaluation() -> None:
+    """The memo a simulation part shares across its scenarios changes no result: each scenario alone
+    (none, asean-c157 with equality of treatment, a patched knowledge base) gives the same columns."""
+    from migrantsp.coordination.instruments import resolve
+    from migrantsp.engine.evaluate import NationalMemo
+    from migrantsp.scenarios.apply import scenario_run
+
+    kb = knowledge()
+    batch = random_batch(20_000, seed=11)
+    _, patched, lifted = scenario_run("lift-tha-agriculture", kb)
+    runs = [(kb, resolve("none", kb)), (kb, resolve("asean-c157", kb)), (patched, lifted),
+            (kb, resolve("asean-c157-all-branches", kb))]  # fmt: skip
+    memo = NationalMemo()
+    for k, inst in runs:
+        shared = evaluate(batch, k, list(BRANCHES), instrument=inst, memo=memo)
+        fresh = evaluate(batch, k, list(BRANCHES), instrument=inst)
+        for b in BRANCHES:
+            s, f = shared.branches[b], fresh.branches[b]
+            for name in ("status", "insured_months", "credited_months", "kind", "payable_abroad", "method"):
+                assert np.array_equal(getattr(s, name), getattr(f, name)), (inst.id, b, name)
+            for name in ("amount", "theoretical", "pro_rata", "independent", "supplement"):
+                np.testing.assert_allclose(getattr(s, name), getattr(f, name), equal_nan=True)
+            assert [shared.scheme_of(b, r) for r in range(s.status.size)] == [
+                fresh.scheme_of(b, r) for r in range(f.status.size)
+            ]
+    assert memo.hits >= 4  # used: e.g. Myanmar and Thailand, where nationality changes no coverage

@@ -117,15 +117,13 @@ def _coordinate_branch(res: Results, inst: Instrument, branch: Branch, parties: 
     last_day_month = month_index(batch.evaluation)[person]
     m1 = np.minimum(m1, last_day_month)
     total = union_length(person, m0, m1, batch.size)  # D per person, overlaps once
-    # how many parties each person has periods in, and per person x party the months (columns: all codes,
-    # filled only for parties, so that per_party[p, code] reads naturally)
-    k = len(batch.countries.codes)
-    slot = np.full(k, -1, dtype=np.int64)
+    # per person x party (column slot[code]) the months, and how many parties each person has periods in
+    slot = np.full(len(batch.countries.codes), -1, dtype=np.int64)
     slot[parties] = np.arange(len(parties))
     months = union_length(person * len(parties) + slot[owner], m0, m1, batch.size * len(parties))
-    per_party = np.zeros((batch.size, k), dtype=np.int64)
-    per_party[:, parties] = months.reshape(batch.size, len(parties))
-    n_parties = (per_party > 0).sum(axis=1)
+    per_party = months.reshape(batch.size, len(parties))
+    has_months = per_party > 0
+    n_parties = has_months.sum(axis=1)
     multi = n_parties >= 2
     last_month = np.full(batch.size, -1, dtype=np.int64)
     np.maximum.at(last_month, person, m1)
@@ -137,18 +135,18 @@ def _coordinate_branch(res: Results, inst: Instrument, branch: Branch, parties: 
     threshold = inst.short_period_months or 0
 
     # independent rights (national rules alone), per person x party
-    has_right = np.zeros((batch.size, k), dtype=bool)
-    for code in parties:
-        rows = np.flatnonzero(res.row_country == code)
-        ok = (cols.status[rows] == ENTITLED) & (cols.kind[rows] == PENSION)
-        has_right[res.row_person[rows[ok]], code] = True
-    released = (
-        (per_party > 0) & (per_party < threshold) & ~has_right
-        if long_term and threshold
-        else (np.zeros_like(has_right))
-    )
-    released_months = np.where(released, per_party, 0).sum(axis=1)
-    all_released = multi & ((per_party > 0) == released).all(axis=1)
+    has_right = np.zeros((batch.size, len(parties)), dtype=bool)
+    in_party = slot[res.row_country] >= 0
+    ok = in_party & (cols.status == ENTITLED) & (cols.kind == PENSION)
+    has_right[res.row_person[ok], slot[res.row_country[ok]]] = True
+    if long_term and threshold:
+        released = has_months & (per_party < threshold) & ~has_right
+        released_months = (per_party * released).sum(axis=1)
+        all_released = multi & (has_months == released).all(axis=1)
+    else:
+        released = np.zeros_like(has_right)
+        released_months = np.zeros(batch.size, dtype=np.int64)
+        all_released = np.zeros(batch.size, dtype=bool)
 
     results: dict[int, tuple[BranchContext, Ints, Floats, Floats, Floats, Bools]] = {}
     for code in parties:
@@ -157,7 +155,7 @@ def _coordinate_branch(res: Results, inst: Instrument, branch: Branch, parties: 
         rule = rule_for(batch, country, branch) if ctx_full is not None else None
         if ctx_full is None or rule is None:
             continue
-        own = per_party[ctx_full.person, code]
+        own = per_party[ctx_full.person, slot[code]]
         mask = multi[ctx_full.person] & (own > 0)
         if not mask.any():
             continue
@@ -190,12 +188,12 @@ def _coordinate_branch(res: Results, inst: Instrument, branch: Branch, parties: 
         denominator = np.maximum(denominator - released_months[sub.person], 1.0)
         ratio = np.minimum(d_own / denominator, 1.0)
         pro_rata = t_amount * ratio
-        me_released = released[sub.person, code]
+        me_released = released[sub.person, slot[code]]
         pro_rata = np.where(me_released, 0.0, pro_rata)
         # Art. 57(3): every party released -> the last one whose conditions are met pays T in full
         takes_all = all_released[sub.person] & (last_owner[sub.person] == code) & (t_amount > 0)
         pro_rata = np.where(takes_all, t_amount, pro_rata)
-        independent = np.where(has_right[sub.person, code], cols.amount[rows], 0.0)
+        independent = np.where(has_right[sub.person, slot[code]], cols.amount[rows], 0.0)
         independent = np.nan_to_num(independent)
         if inst.method is Method.direct:
             res.trace.prefix = "Own periods only (direct method): "

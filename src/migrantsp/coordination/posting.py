@@ -115,8 +115,10 @@ def apply_multi_state(batch: Batch, inst: Instrument) -> Batch:
     if batch.person.size < 2:
         return batch
     is_party = _party_index(batch, inst)
-    order = np.lexsort((batch.start, batch.person))
-    p, s, e = batch.person[order], batch.start[order], batch.end[order]
+    p, s, e = batch.person, batch.start, batch.end
+    ordered = (p[1:] > p[:-1]) | ((p[1:] == p[:-1]) & (s[1:] >= s[:-1]))
+    order = np.arange(p.size) if ordered.all() else np.lexsort((batch.start, batch.person))  # usually ordered
+    p, s, e = p[order], s[order], e[order]
     same = np.zeros(p.size, dtype=bool)
     same[1:] = p[1:] == p[:-1]
     big = np.int64(1 << 24)  # more days than any career spans: keeps each person's running maximum apart

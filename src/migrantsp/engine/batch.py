@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
 
 import numpy as np
 
 from migrantsp.career import Career, CustomScheme, Sex
 from migrantsp.domain import ACTIVITY_ORDER, ASEAN, ASEAN_CODES, SECTOR_ORDER
-from migrantsp.engine.timecols import Bools, Days, Floats, Ints
+from migrantsp.engine.timecols import Bools, Days, Floats, Ints, age_years, month_index
 from migrantsp.money import rate
 from migrantsp.problems import InvalidInput, Problem
 
@@ -64,6 +66,8 @@ class Batch:
     # children (family and maternity rules): their parent and birth date, when the career lists them
     child_person: Ints = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     child_birth: Days = field(default_factory=lambda: np.zeros(0, dtype="datetime64[D]"))
+    # what the engine derives from the batch once (its rows); a batch is never changed once built
+    derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def size(self) -> int:
@@ -159,6 +163,25 @@ class Batch:
             ),
             child_birth=np.array([d for c in careers for d in c.person.children], dtype="datetime64[D]"),
         )
+
+    # Per-spell columns derived once per batch (a batch is never changed once built) and shared by every
+    # country and branch that reads them.
+    @cached_property
+    def spell_nationality(self) -> Ints:
+        return self.nationality[self.person]
+
+    @cached_property
+    def start_month(self) -> Ints:
+        return month_index(self.start)
+
+    @cached_property
+    def end_month(self) -> Ints:
+        return month_index(self.end)
+
+    @cached_property
+    def entry_age(self) -> Ints:
+        """Age in completed years when each spell starts."""
+        return age_years(self.birth[self.person], self.start)
 
     def take(self, people: Ints) -> Batch:
         """Some people and their spells, renumbered from 0 (used to check batch invariance)."""

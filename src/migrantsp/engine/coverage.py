@@ -172,10 +172,9 @@ def spell_pieces(batch: Batch, country: str, cells: list[Cell], party: Bools | N
     `party` (per person): a national of another party to an instrument with equality of treatment.
     """
     c = batch.countries.index(country)
-    nat = batch.nationality[batch.person] == c
+    nat = batch.spell_nationality == c
     at_work = (batch.country == c) | (batch.posted_from == c)
-    abroad = ~at_work & (batch.nationality[batch.person] == c)
-    cand = np.flatnonzero(at_work | abroad)
+    cand = np.flatnonzero(at_work | nat)  # at work there, or one of its nationals abroad
     facts: list[Fact] = []
     exclusions: list[Exclusion] = []
     for cell in cells:
@@ -188,13 +187,15 @@ def spell_pieces(batch: Batch, country: str, cells: list[Cell], party: Bools | N
     for n in _ages_of(exclusions):  # birthdays where an age rule starts or stops biting
         birthday = add_years(batch.birth[batch.person[sp]], n)
         inside = (birthday > t) & (birthday <= t_end)
-        if inside.any():
-            k = np.flatnonzero(inside)
-            sp = np.concatenate([sp, sp[k]])
-            t = np.concatenate([t, birthday[k]])
-            t_end = np.concatenate([np.where(inside, birthday - np.timedelta64(1, "D"), t_end), t_end[k]])
-            order = np.lexsort((t, sp))
-            sp, t, t_end = sp[order], t[order], t_end[order]
+        if inside.any():  # the piece splits in two at the birthday; order (spell, start) is kept
+            two = np.repeat(np.arange(sp.size), inside + 1)
+            second = np.zeros(two.size, dtype=bool)
+            second[1:] = two[1:] == two[:-1]
+            first_of_two = np.zeros(two.size, dtype=bool)
+            first_of_two[:-1] = second[1:]
+            sp, b = sp[two], birthday[two]
+            t = np.where(second, b, t[two])
+            t_end = np.where(first_of_two, b - np.timedelta64(1, "D"), t_end[two])
     return Pieces(
         spell=sp,
         start=t,
@@ -202,8 +203,8 @@ def spell_pieces(batch: Batch, country: str, cells: list[Cell], party: Bools | N
         work=at_work[sp],
         national=nat[sp],
         party=np.zeros(sp.size, dtype=bool) if party is None else party[batch.person[sp]],
-        length_months=month_index(batch.end[sp]) - month_index(batch.start[sp]) + 1,
-        entry_age=age_years(batch.birth[batch.person[sp]], batch.start[sp]),
+        length_months=batch.end_month[sp] - batch.start_month[sp] + 1,
+        entry_age=batch.entry_age[sp],
     )
 
 

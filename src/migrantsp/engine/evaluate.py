@@ -182,12 +182,46 @@ def _coverage_key(cell: Cell, traced: bool) -> str:
     return repr((parts, excl))
 
 
+def _nationality_matters(cell: Cell) -> bool:
+    """Can equality of treatment change who is insured: do nationals and foreign workers differ here?"""
+
+    def dated(tl: list[Any]) -> list[tuple[Any, ...]]:
+        return [(f.status, f.from_, f.until) for f in tl]
+
+    differ = bool(cell.nationals) and dated(cell.nationals) != dated(cell.foreign_workers)
+    return differ or any(e.who.foreign_workers_only for e in cell.exclusions)
+
+
+_Kept = tuple[BranchContext, dict[str, np.ndarray]]  # a branch's context and its rows' columns
+
+
+@dataclass
+class NationalMemo:
+    """National results kept across evaluations of the same batch (the scenarios of a simulation part).
+
+    A country's results depend only on the batch, its atlas cells, the parameters and whether equality of
+    treatment changes anyone's coverage there; when all are the same objects, they are reused (not when
+    explaining: an explanation belongs to one evaluation)."""
+
+    entries: dict[tuple[Any, ...], tuple[Batch, dict[Branch, _Kept]]] = field(default_factory=dict)
+    hits: int = 0  # countries whose results were reused
+
+
+_KEPT = ("status", "insured_months", "credited_months", "kind", "per", "amount", "payable_abroad", "method")
+
+
 def evaluate(batch: Batch, kb: Knowledge, branches: Sequence[Branch], trace: bool = False,
-             instrument: Instrument | None = None, schemes: list[str] | None = None) -> Results:  # fmt: skip
+             instrument: Instrument | None = None, schemes: list[str] | None = None,
+             memo: NationalMemo | None = None) -> Results:  # fmt: skip
     """National results for every row and branch, then the instrument's coordination over them.
 
-    `schemes` fixes the scheme-id codes (parallel workers must agree on them)."""
-    row_person, row_country = build_rows(batch)  # every country worked in keeps its row
+    `schemes` fixes the scheme-id codes (parallel workers must agree on them); `memo` shares national
+    results between evaluations of the same batch under other instruments or scenarios."""
+    if trace:
+        memo = None
+    if "rows" not in batch.derived:
+        batch.derived["rows"] = build_rows(batch)
+    row_person, row_country = batch.derived["rows"]  # every country worked in keeps its row
     if instrument is not None and instrument.id != "none":  # one legislation at a time (Arts. 11-13)
         original = batch
         batch = apply_multi_state(apply_posting(batch, instrument), instrument)
@@ -217,17 +251,35 @@ def evaluate(batch: Batch, kb: Knowledge, branches: Sequence[Branch], trace: boo
         national = batch.nationality[persons] == code
         shared: dict[str, tuple[BranchContext, Ints, BranchContext]] = {}
         cells = {b: cell_for(kb, batch, country, b) for b in branches}
-        pieces = spell_pieces(
-            batch, country, list(cells.values()), party_nationals(batch, instrument, country)
+        party = party_nationals(batch, instrument, country)
+        party_foreigners = party is not None and bool(
+            (party[batch.person] & (batch.spell_nationality != code) & (batch.country == code)).any()
         )
+        # equality of treatment changes coverage only for party nationals where nationality matters
+        equal = {
+            b: equal_treatment(instrument, country, b) and party_foreigners and _nationality_matters(cells[b])
+            for b in branches
+        }
+        memo_key = (country, id(kb.parameters), *((id(cells[b]), equal[b]) for b in branches))
+        kept = memo.entries.get(memo_key) if memo is not None else None
+        if memo is not None and kept is not None and kept[0] is batch:
+            memo.hits += 1
+            for branch, (ctx, values) in kept[1].items():
+                out = results.branches[branch]
+                for name in _KEPT:
+                    getattr(out, name)[rows] = values[name]
+                if cells[branch].schemes:
+                    out.scheme[rows[values["has_scheme"]]] = results.scheme_code(cells[branch].schemes[0])
+                results.contexts[(country, branch)] = ctx
+            continue
+        pieces = spell_pieces(batch, country, list(cells.values()), party)
         contingency = batch.evaluation[persons]
         for branch in branches:
             cell = cells[branch]
-            equal = equal_treatment(instrument, country, branch)
-            key = _coverage_key(cell, tr.enabled) + f":{equal}"
+            key = _coverage_key(cell, tr.enabled) + f":{equal[branch]}"
             if key not in shared:  # branches with the same coverage rules share coverage and insured time
                 cov = scheme_coverage(
-                    batch, country, cell, pieces=pieces, explain=tr.enabled, equal_treatment=equal
+                    batch, country, cell, pieces=pieces, explain=tr.enabled, equal_treatment=equal[branch]
                 )
                 seg_row = pos[batch.person[cov.spell]]
                 base = BranchContext(country=country, branch=branch, batch=batch, parameters=kb.parameters,
@@ -240,6 +292,20 @@ def evaluate(batch: Batch, kb: Knowledge, branches: Sequence[Branch], trace: boo
             results.contexts[(country, branch)] = ctx
             sub = replace(active, branch=branch, cell=cell)
             _assess(results, ctx, sub, insured, national, results.branches[branch], rows)
+        if memo is not None:
+            memo.entries[memo_key] = (
+                batch,
+                {
+                    b: (
+                        results.contexts[(country, b)],
+                        {
+                            **{n: getattr(results.branches[b], n)[rows] for n in _KEPT},
+                            "has_scheme": results.branches[b].scheme[rows] >= 0,
+                        },
+                    )
+                    for b in branches
+                },
+            )
     if instrument is not None:
         from migrantsp.coordination.apply import coordinate  # the coordination layer sits above this one
 

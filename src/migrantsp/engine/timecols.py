@@ -27,6 +27,8 @@ _T_DAYS = np.arange(np.datetime64("1800-01-01", "D"), np.datetime64("2300-01-01"
 _T_MONTH = (_T_DAYS.astype("datetime64[M]").astype(np.int64) - _EPOCH_MONTH).astype(np.int32)
 _T_DOM = (_T_DAYS - _T_DAYS.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int8)
 _T_LAST = _T_DAYS.size - 1
+_M_LO = int(_T_MONTH[0])  # first month of the table (January 1800), counted from January 1900
+_M_FIRST = np.flatnonzero(_T_DOM == 0).astype(np.int64)  # day number of each month's first day
 
 
 def _day_number(days: Days) -> Ints:
@@ -44,24 +46,33 @@ def month_index(days: Days) -> Ints:
 
 
 def month_start(months: Ints) -> Days:
-    return (months + _EPOCH_MONTH).astype("datetime64[M]").astype("datetime64[D]")
+    m = np.asarray(months, dtype=np.int64) - _M_LO
+    if m.size and (m.min() < 0 or m.max() >= _M_FIRST.size):  # outside 1800-2299: calendar arithmetic
+        return (months + _EPOCH_MONTH).astype("datetime64[M]").astype("datetime64[D]")
+    return cast(Days, (_M_FIRST[m] + _T0).view("datetime64[D]"))
+
+
+def _shift_months(days: Days, months: npt.ArrayLike) -> Days:
+    """The same day of the month `months` later; a day the target month lacks runs into the next one
+    (31 January + 1 month = 3 March, or 2 in a leap year), as datetime64 arithmetic does."""
+    raw = np.asarray(days, dtype="datetime64[D]").view(np.int64) - _T0
+    k = np.asarray(months, dtype=np.int64)
+    if raw.size and (raw.min() >= 0 and raw.max() <= _T_LAST):
+        m = _T_MONTH[raw] - _M_LO + k
+        if not m.size or (m.min() >= 0 and m.max() < _M_FIRST.size):
+            return cast(Days, (_M_FIRST[m] + _T_DOM[raw] + _T0).view("datetime64[D]"))
+    month = days.astype("datetime64[M]")  # outside the table: calendar arithmetic
+    offset = days - month.astype("datetime64[D]")
+    return cast(Days, (month + k.astype("timedelta64[M]")).astype("datetime64[D]") + offset)
 
 
 def add_years(days: Days, years: npt.ArrayLike) -> Days:
     """The anniversary `years` after each date (29 February falls on 1 March)."""
-    m = days.astype("datetime64[M]")
-    offset = days - m.astype("datetime64[D]")
-    target = m + (np.asarray(years, dtype=np.int64) * 12).astype("timedelta64[M]")
-    return cast(Days, target.astype("datetime64[D]") + offset)
+    return _shift_months(days, np.asarray(years, dtype=np.int64) * 12)
 
 
 def add_months(days: Days, months: npt.ArrayLike) -> Days:
-    m = days.astype("datetime64[M]")
-    offset = days - m.astype("datetime64[D]")
-    return cast(
-        Days,
-        (m + np.asarray(months, dtype=np.int64).astype("timedelta64[M]")).astype("datetime64[D]") + offset,
-    )
+    return _shift_months(days, months)
 
 
 def age_years(birth: Days, on: Days) -> Ints:
@@ -110,15 +121,24 @@ def split_at(start: AnyArray, end: AnyArray, cuts: AnyArray) -> tuple[Ints, AnyA
     cuts = np.unique(cuts)
     if cuts.size == 0 or start.size == 0:
         return np.arange(start.size), start.copy(), end.copy()
-    first = np.searchsorted(cuts, start, side="right")  # cuts strictly after the start...
-    last = np.searchsorted(cuts, end, side="right")  # ...and on or before the end
-    inner = np.maximum(last - first, 0)
+    kind = start.dtype
+    s, e, c = _ints(start), _ints(end), _ints(cuts.astype(kind))  # dates as day numbers
+    first = np.searchsorted(c, s, side="right")  # cuts strictly after the start...
+    inner = np.maximum(np.searchsorted(c, e, side="right") - first, 0)  # ...and on or before the end
+    if not inner.any():  # the common case: no interval crosses a cut
+        return np.arange(start.size), start.copy(), end.copy()
     count = inner + 1
     idx = np.repeat(np.arange(start.size), count)
     offset = np.arange(idx.size) - np.repeat(np.cumsum(count) - count, count)
     k = first[idx] + offset
-    piece_start = np.where(offset == 0, start[idx], cuts[np.minimum(k - 1, cuts.size - 1)])
-    is_last = offset == inner[idx]
-    one = np.ones(1, dtype=cuts.dtype) if cuts.dtype.kind != "M" else np.timedelta64(1, "D")
-    piece_end = np.where(is_last, end[idx], cuts[np.minimum(k, cuts.size - 1)] - one)
-    return idx, piece_start, piece_end
+    piece_start = np.where(offset == 0, s[idx], c[np.minimum(k - 1, c.size - 1)])
+    piece_end = np.where(offset == inner[idx], e[idx], c[np.minimum(k, c.size - 1)] - 1)
+    return idx, _back(piece_start, kind), _back(piece_end, kind)
+
+
+def _ints(a: AnyArray) -> Ints:
+    return a.view(np.int64) if a.dtype.kind == "M" else a.astype(np.int64, copy=False)
+
+
+def _back(a: Ints, kind: np.dtype[Any]) -> AnyArray:
+    return a.view(kind) if kind.kind == "M" else a.astype(kind, copy=False)

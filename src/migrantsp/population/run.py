@@ -20,7 +20,7 @@ from migrantsp.coordination.instruments import Instrument, resolve
 from migrantsp.domain import ASEAN, Branch
 from migrantsp.domain import BRANCHES as BRANCH_ORDER
 from migrantsp.engine.batch import Countries
-from migrantsp.engine.evaluate import Results, evaluate
+from migrantsp.engine.evaluate import NationalMemo, Results, evaluate
 from migrantsp.engine.timecols import Ints
 from migrantsp.knowledge.base import Knowledge
 from migrantsp.population import data, lifetables
@@ -197,8 +197,9 @@ def run_part(job: Job, lo: int, hi: int) -> Part:
     arrays: dict[str, dict[str, np.ndarray]] = {}
     kept: dict[str, PersonOutcomes] = {}
     params = {}
+    memo = NationalMemo()  # scenarios share national results wherever they do not change them
     for sc, (kb, inst) in job.scenarios.items():
-        res = evaluate(pop.batch, kb, branches, instrument=inst)
+        res = evaluate(pop.batch, kb, branches, instrument=inst, memo=memo)
         o = outcomes(res, pop.destination)
         pv_local, pv_usd = present_values(res, kb.parameters, job.valuation)
         arrays[sc] = {name: getattr(o, name) for name in PersonOutcomes.__dataclass_fields__}

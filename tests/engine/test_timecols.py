@@ -1,0 +1,60 @@
+"""The date columns' fast paths (lookup tables, integer days) agree with numpy's calendar arithmetic."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from migrantsp.engine.timecols import add_months, add_years, month_index, month_start, split_at
+
+days = st.integers(min_value=-60_000, max_value=120_000)  # 1805-1970 .. 2298: inside and at the table's edge
+
+
+def calendar_add_months(d: np.ndarray, k: np.ndarray) -> np.ndarray:
+    m = d.astype("datetime64[M]")
+    return (m + k.astype("timedelta64[M]")).astype("datetime64[D]") + (d - m.astype("datetime64[D]"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(days, st.integers(-1200, 1200)), min_size=1, max_size=30))
+def test_add_months_is_calendar_arithmetic(pairs: list[tuple[int, int]]) -> None:
+    d = np.array([p[0] for p in pairs], dtype="datetime64[D]")
+    k = np.array([p[1] for p in pairs], dtype=np.int64)
+    assert (add_months(d, k) == calendar_add_months(d, k)).all()
+    assert (add_years(d, k // 12) == calendar_add_months(d, (k // 12) * 12)).all()
+
+
+def test_dates_outside_the_table_fall_back_to_the_calendar() -> None:
+    d = np.array(["1750-01-31", "2350-02-28", "9999-01-15"], dtype="datetime64[D]")
+    k = np.array([1, 12, -12])
+    assert (add_months(d, k) == calendar_add_months(d, k)).all()
+    assert str(add_years(np.array(["2000-02-29"], dtype="datetime64[D]"), 1)[0]) == "2001-03-01"
+    months = np.array([-2400, 0, 1, 6000], dtype=np.int64)  # 1700-01, 1900-01, 1900-02, 2400-01
+    expected = (months + np.datetime64("1900-01", "M").astype(np.int64)).astype("datetime64[M]")
+    assert (month_start(months) == expected.astype("datetime64[D]")).all()
+    assert (month_index(month_start(months[1:3])) == months[1:3]).all()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(days, st.integers(0, 4000)), min_size=0, max_size=20),
+    st.lists(days, min_size=0, max_size=8),
+)
+def test_split_at_cuts_every_interval_at_every_cut_inside(
+    intervals: list[tuple[int, int]], cuts: list[int]
+) -> None:
+    start = np.array([a for a, _ in intervals], dtype="datetime64[D]")
+    end = np.array([a + n for a, n in intervals], dtype="datetime64[D]")
+    c = np.array(cuts, dtype="datetime64[D]")
+    idx, s, e = split_at(start, end, c)
+    expected = []
+    for i, (a, n) in enumerate(intervals):
+        bounds = [a, *sorted({x for x in cuts if a < x <= a + n}), a + n + 1]
+        expected += [(i, lo, hi - 1) for lo, hi in pairwise(bounds)]
+    got = list(zip(idx.tolist(), s.view(np.int64).tolist(), e.view(np.int64).tolist(), strict=True))
+    assert got == expected
+    mi, ms, me = split_at(month_index(start), month_index(end), month_index(c))  # integer months too
+    assert ms.dtype == np.int64 and (mi.size == 0 or (ms <= me).all())
