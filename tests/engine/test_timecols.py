@@ -8,7 +8,14 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from migrantsp.engine.timecols import add_months, add_years, month_index, month_start, split_at
+from migrantsp.engine.timecols import (
+    add_months,
+    add_years,
+    count_at_or_before,
+    month_index,
+    month_start,
+    split_at,
+)
 
 days = st.integers(min_value=-60_000, max_value=120_000)  # 1805-1970 .. 2298: inside and at the table's edge
 
@@ -58,3 +65,11 @@ def test_split_at_cuts_every_interval_at_every_cut_inside(
     assert got == expected
     mi, ms, me = split_at(month_index(start), month_index(end), month_index(c))  # integer months too
     assert ms.dtype == np.int64 and (mi.size == 0 or (ms <= me).all())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(days, min_size=0, max_size=12, unique=True), st.lists(days, min_size=0, max_size=30))
+def test_count_at_or_before_is_a_right_sided_search(points: list[int], xs: list[int]) -> None:
+    p = np.array(sorted(points), dtype="datetime64[D]")
+    x = np.array(xs, dtype="datetime64[D]")
+    assert count_at_or_before(p, x).tolist() == np.searchsorted(p, x, side="right").tolist()

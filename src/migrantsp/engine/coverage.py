@@ -20,7 +20,16 @@ import numpy as np
 
 from migrantsp.domain import ACTIVITY_ORDER, SECTOR_ORDER, Coverage
 from migrantsp.engine.batch import Batch
-from migrantsp.engine.timecols import Bools, Days, Ints, add_years, age_years, month_index, split_at
+from migrantsp.engine.timecols import (
+    Bools,
+    Days,
+    Ints,
+    add_years,
+    age_years,
+    count_at_or_before,
+    month_index,
+    split_at,
+)
 from migrantsp.knowledge.schema import Cell, Exclusion, Fact
 
 STATUS_CODE = {Coverage.mandatory: 0, Coverage.voluntary: 1, Coverage.excluded: 2, Coverage.no_scheme: 3}
@@ -87,7 +96,7 @@ def status_codes_at(tl: tuple[Days, Days, Ints], when: Days) -> tuple[Ints, Ints
     if froms.size == 1:  # the common case: one rule since a date
         ok = (day >= froms[0]) & (day <= untils[0])
         return np.where(ok, codes[0], NONE), np.where(ok, 0, -1)
-    idx = np.searchsorted(froms, day, side="right") - 1
+    idx = count_at_or_before(froms, day) - 1
     ok = idx >= 0
     safe = np.maximum(idx, 0)
     ok &= day <= untils[safe]

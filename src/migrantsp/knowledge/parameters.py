@@ -12,6 +12,7 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 
+from migrantsp.engine.timecols import count_at_or_before
 from migrantsp.knowledge.schema import Reference
 
 DayArray = npt.NDArray[np.datetime64]
@@ -38,9 +39,9 @@ class Parameter:
 
     def index_at(self, when: date | DayArray) -> npt.NDArray[np.intp] | int:
         """Index of the value in force on `when` (-1 before the first date)."""
-        day = np.datetime64(when, "D") if isinstance(when, date) else when.astype("datetime64[D]")
-        idx = np.searchsorted(self.starts, day, side="right") - 1
-        return int(idx) if np.ndim(idx) == 0 else idx
+        if isinstance(when, date):
+            return int(np.searchsorted(self.starts, np.datetime64(when, "D"), side="right")) - 1
+        return count_at_or_before(self.starts, when.astype("datetime64[D]")) - 1
 
     def value_at(self, when: date) -> float:
         i = self.index_at(when)

@@ -9,7 +9,7 @@ date): mortality improvements after that period are not modelled, which understa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 import numpy as np
@@ -27,6 +27,7 @@ class LifeTable:
     period: str
     countries: tuple[str, ...]
     lx: Floats
+    _memo: dict[str, Floats] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def survival(self, country: Ints, sex: Ints, age_from: Floats, age_to: Floats) -> Floats:
         """Probability of surviving from `age_from` to `age_to` (1 where age_to <= age_from)."""
@@ -39,8 +40,14 @@ class LifeTable:
         lo = np.floor(age).astype(np.int64)
         hi = np.minimum(lo + 1, MAX_AGE)
         f = age - lo
-        a, b = self.lx[country, sex, lo], self.lx[country, sex, hi]
-        return np.asarray(np.exp((1 - f) * np.log(a) + f * np.log(b)), dtype=np.float64)
+        log_lx = self._log_lx()
+        a, b = log_lx[country, sex, lo], log_lx[country, sex, hi]
+        return np.asarray(np.exp((1 - f) * a + f * b), dtype=np.float64)
+
+    def _log_lx(self) -> Floats:
+        if "log_lx" not in self._memo:
+            self._memo["log_lx"] = np.log(self.lx)
+        return np.asarray(self._memo["log_lx"])
 
     def annuity(self, country: Ints, sex: Ints, age: Floats, rate: float) -> Floats:
         """Present value at `age` of 1 a year paid monthly in advance for life: the annual annuity-due
@@ -55,6 +62,13 @@ class LifeTable:
         return np.asarray(out, dtype=np.float64)
 
     def _annuities(self, rate: float) -> Floats:
+        """Annuity factors at every integer age, computed once per discount rate."""
+        key = f"annuities:{rate!r}"
+        if key not in self._memo:
+            self._memo[key] = self._annuities_at(rate)
+        return np.asarray(self._memo[key])
+
+    def _annuities_at(self, rate: float) -> Floats:
         v = 1.0 / (1.0 + rate)
         n = MAX_AGE + 1
         out = np.zeros_like(self.lx)

@@ -24,7 +24,7 @@ import numpy as np
 from migrantsp.domain import ASEAN, Branch
 from migrantsp.engine.benefit import ENTITLED, LUMP_SUM, NOT_ENTITLED, PENSION
 from migrantsp.engine.evaluate import Results
-from migrantsp.engine.timecols import Bools, Floats, Ints
+from migrantsp.engine.timecols import Bools, Floats, Ints, month_index, month_start
 from migrantsp.knowledge.parameters import ParameterTree
 from migrantsp.money import rate
 from migrantsp.population.indicators import PERSON_FLAGS
@@ -99,7 +99,7 @@ def pensionable_age(
     paths = PENSION_AGE.get(country)
     if paths is None:
         return out
-    on = (birth.astype("datetime64[M]") + np.timedelta64(720, "M")).astype("datetime64[D]")
+    on = month_start(month_index(birth) + 720)  # the first day of the month they turn 60
     for s, path in enumerate(paths):
         try:
             p = params[f"{country}.{path}"]

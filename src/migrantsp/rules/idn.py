@@ -84,11 +84,15 @@ def _jp_age(ctx: BranchContext) -> Floats:
     """JP pension age in force when the person reaches it (it rises one year every three years)."""
     p = ctx.parameters[f"{ctx.country}.bpjstk.old_age.jp_pension_age"]
     age = p.values_at(ctx.contingency)
-    for _ in range(8):
-        age = np.where(np.isnan(age), p.values[0], age)
+    age = np.where(np.isnan(age), p.values[0], age)
+    for _ in range(8):  # a fixed point: the age in force on the day it is reached (settles in 1-3 rounds)
         reached = add_months(ctx.birth, np.round(age * 12).astype(np.int64))
-        age = p.values_at(np.maximum(ctx.contingency, reached))
-    return np.asarray(np.where(np.isnan(age), p.values[0], age), dtype=np.float64)
+        new = p.values_at(np.maximum(ctx.contingency, reached))
+        new = np.where(np.isnan(new), p.values[0], new)
+        if np.array_equal(new, age):
+            break
+        age = new
+    return np.asarray(age, dtype=np.float64)
 
 
 def _count(ctx: BranchContext, pieces: Bools) -> Ints:
