@@ -113,21 +113,30 @@ def modelled(batch: Batch, code: int) -> bool:
 
 def build_rows(batch: Batch) -> tuple[Ints, Ints]:
     """One row per person and country they worked in (order of first spell) and for their nationality."""
-    n_codes = len(batch.countries.codes)
-    spell_order = np.arange(batch.person.size)
-    persons = [batch.person, batch.person[batch.posted_from >= 0], np.arange(batch.size)]
-    countries = [batch.country, batch.posted_from[batch.posted_from >= 0], batch.nationality]
-    orders = [spell_order, spell_order[batch.posted_from >= 0] + 0.5, np.full(batch.size, np.inf)]
-    person, country, order = np.concatenate(persons), np.concatenate(countries), np.concatenate(orders)
-    keep = np.array([modelled(batch, int(c)) for c in range(n_codes)], dtype=bool)[country]
+    n_codes, m = len(batch.countries.codes), batch.person.size
+    posted = np.flatnonzero(batch.posted_from >= 0)
+    person = np.concatenate([batch.person, batch.person[posted], np.arange(batch.size)])
+    country = np.concatenate([batch.country, batch.posted_from[posted], batch.nationality])
+    # a spell's country, then the country it is posted from, then the nationality (last)
+    order = np.concatenate([2 * np.arange(m), 2 * posted + 1, np.full(batch.size, 2 * m + 2)])
+    keep = np.array([modelled(batch, c) for c in range(n_codes)], dtype=bool)[country]
     person, country, order = person[keep], country[keep], order[keep]
+    # stable sorts of nearly sorted keys (spells are stored person by person): cheap
+    by_order = np.argsort(person * (2 * m + 3) + order, kind="stable")
+    person, country = person[by_order], country[by_order]
     key = person * n_codes + country
-    idx = np.lexsort((order, key))
-    first = np.ones(idx.size, dtype=bool)
-    first[1:] = key[idx][1:] != key[idx][:-1]
-    sel = idx[first]
-    final = np.lexsort((order[sel], person[sel]))
-    return person[sel][final], country[sel][final]
+    longest = int(np.bincount(person).max()) if person.size else 0
+    if longest <= 16:  # a few entries per person: compare each with the entries just before it
+        seen = np.zeros(key.size, dtype=bool)
+        for j in range(1, longest):
+            seen[j:] |= key[j:] == key[:-j]
+        return person[~seen], country[~seen]
+    by_key = np.argsort(key, kind="stable")  # within a key, in order: the first is its first appearance
+    first = np.ones(by_key.size, dtype=bool)
+    first[1:] = key[by_key][1:] != key[by_key][:-1]
+    row = np.zeros(key.size, dtype=bool)
+    row[by_key[first]] = True
+    return person[row], country[row]
 
 
 def cell_for(kb: Knowledge, batch: Batch, country: str, branch: Branch) -> Cell:
