@@ -251,9 +251,13 @@ def evaluate(batch: Batch, kb: Knowledge, branches: Sequence[Branch], trace: boo
         schemes=list(schemes or []),
         instrument=instrument.id if instrument is not None else "none",
     )
-    for code in np.unique(row_country).tolist():
+    # each country's rows, in row order (a stable radix sort of small codes)
+    by_country = np.argsort(row_country.astype(np.int16), kind="stable")
+    counts = np.bincount(row_country, minlength=len(batch.countries.codes))
+    ends = np.cumsum(counts)
+    for code in np.flatnonzero(counts).tolist():
         country = batch.countries.codes[code]
-        rows = np.flatnonzero(row_country == code)
+        rows = by_country[ends[code] - counts[code] : ends[code]]
         persons = row_person[rows]
         pos = np.full(batch.size, -1, dtype=np.int64)
         pos[persons] = np.arange(rows.size)

@@ -143,10 +143,15 @@ def split_at(start: AnyArray, end: AnyArray, cuts: AnyArray) -> tuple[Ints, AnyA
         return np.arange(start.size), start.copy(), end.copy()
     count = inner + 1
     idx = np.repeat(np.arange(start.size), count)
-    offset = np.arange(idx.size) - np.repeat(np.cumsum(count) - count, count)
-    k = first[idx] + offset
-    piece_start = np.where(offset == 0, s[idx], c[np.minimum(k - 1, c.size - 1)])
-    piece_end = np.where(offset == inner[idx], e[idx], c[np.minimum(k, c.size - 1)] - 1)
+    first_piece = np.cumsum(count) - count  # where each interval's pieces begin
+    # piece j (0-based) of interval i starts at cut first[i] + j - 1 (j > 0), i.e. at position p of the
+    # output, cut p - first_piece[i] + first[i] - 1
+    cut = np.arange(idx.size) + (first - first_piece - 1)[idx]
+    piece_start = c[np.clip(cut, 0, c.size - 1)]
+    piece_start[first_piece] = s
+    piece_end = np.empty_like(piece_start)
+    piece_end[:-1] = piece_start[1:] - 1  # a piece ends where the next begins...
+    piece_end[first_piece + inner] = e  # ...except an interval's last piece
     return idx, _back(piece_start, kind), _back(piece_end, kind)
 
 

@@ -243,7 +243,7 @@ def _draw(
 
     # residence on the evaluation date: abroad while a migration spell covers it
     abroad = np.zeros(n, dtype=bool)
-    np.logical_or.at(abroad, person[migrating & (s_end >= when)], True)
+    abroad[person[migrating & (s_end >= when)]] = True
     batch = Batch(
         countries=countries,
         birth=birth,
