@@ -270,9 +270,12 @@ def scheme_coverage(
     )
 
     # Exclusions (sector, activity, documents, contract, employer size, age) apply to work in the country.
+    first_day, last_day = (t.min(), t.max()) if t.size else (None, None)
     for e in cell.exclusions:
-        in_force = (t >= np.datetime64(e.from_)) & (t <= np.datetime64(e.until or date(9999, 12, 31)))
-        hit = ok_work & in_force & _matches(e, batch, sp, t, length, entry_age, is_nat)
+        since, until = np.datetime64(e.from_, "D"), np.datetime64(e.until or date(9999, 12, 31), "D")
+        hit = ok_work & _matches(e, batch, sp, t, length, entry_age, is_nat)
+        if t.size and not (since <= first_day and last_day <= until):  # in force on only some pieces
+            hit &= (t >= since) & (t <= until)
         ok_work &= ~hit
         if explain:
             reason[hit] = why(f"excluded_{e.kind.value}", f"Excluded: {e.text}", tuple(e.sources))

@@ -223,9 +223,10 @@ def _draw(
     end = np.stack([start1 - one, end1, home_end, end2, np.full(n, when)], axis=1)
     valid = np.stack([formal, np.ones(n, bool), formal & returned, second, formal & second], axis=1)
     valid &= (start <= end) & (start <= when)
-    person = np.broadcast_to(np.arange(n)[:, None], valid.shape)[valid]
-    migrating = np.broadcast_to(np.array([False, True, False, True, False]), valid.shape)[valid]
-    s_start, s_end = start[valid], np.minimum(end[valid], when)
+    kept = np.flatnonzero(valid)  # worker-major: worker = kept // 5, slot = kept % 5
+    person, slot = np.divmod(kept, 5)
+    migrating = (slot == 1) | (slot == 3)
+    s_start, s_end = start.ravel()[kept], np.minimum(end.ravel()[kept], when)
     m = person.size
     country = np.where(migrating, dest[person], origin[person])
 
