@@ -12,9 +12,11 @@ from migrantsp.engine.timecols import (
     add_months,
     add_years,
     count_at_or_before,
+    merge_intervals,
     month_index,
     month_start,
     split_at,
+    union_length,
 )
 
 days = st.integers(min_value=-60_000, max_value=120_000)  # 1805-1970 .. 2298: inside and at the table's edge
@@ -73,3 +75,18 @@ def test_count_at_or_before_is_a_right_sided_search(points: list[int], xs: list[
     p = np.array(sorted(points), dtype="datetime64[D]")
     x = np.array(xs, dtype="datetime64[D]")
     assert count_at_or_before(p, x).tolist() == np.searchsorted(p, x, side="right").tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 200), st.integers(-5, 60)), max_size=25))
+def test_merged_intervals_are_the_union(items: list[tuple[int, int, int]]) -> None:
+    group = np.array([g for g, _, _ in items], dtype=np.int64)
+    start = np.array([a for _, a, _ in items], dtype=np.int64)
+    end = np.array([a + n for _, a, n in items], dtype=np.int64)
+    g, s, e = merge_intervals(group, start, end)
+    for k in range(4):
+        want = {m for gg, a, b in zip(group, start, end, strict=True) if gg == k for m in range(a, b + 1)}
+        got = [m for gg, a, b in zip(g, s, e, strict=True) if gg == k for m in range(a, b + 1)]
+        assert sorted(got) == sorted(want) and len(got) == len(set(got))  # the union, each month once
+    assert all(s[i + 1] > e[i] + 1 for i in range(g.size - 1) if g[i + 1] == g[i])  # disjoint, apart
+    assert union_length(group, start, end, 4).sum() == (e - s + 1).sum()

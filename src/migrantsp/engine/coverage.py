@@ -270,12 +270,14 @@ def scheme_coverage(
     )
 
     # Exclusions (sector, activity, documents, contract, employer size, age) apply to work in the country.
-    first_day, last_day = (t.min(), t.max()) if t.size else (None, None)
+    days = t.view(np.int64)
+    first_day, last_day = (int(days.min()), int(days.max())) if t.size else (0, 0)
     for e in cell.exclusions:
-        since, until = np.datetime64(e.from_, "D"), np.datetime64(e.until or date(9999, 12, 31), "D")
+        since = int(np.datetime64(e.from_, "D").view(np.int64))
+        until = int(np.datetime64(e.until or date(9999, 12, 31), "D").view(np.int64))
         hit = ok_work & _matches(e, batch, sp, t, length, entry_age, is_nat)
-        if t.size and not (since <= first_day and last_day <= until):  # in force on only some pieces
-            hit &= (t >= since) & (t <= until)
+        if not (since <= first_day and last_day <= until):  # in force on only some pieces
+            hit &= (days >= since) & (days <= until)
         ok_work &= ~hit
         if explain:
             reason[hit] = why(f"excluded_{e.kind.value}", f"Excluded: {e.text}", tuple(e.sources))

@@ -126,6 +126,26 @@ def count_at_or_before(points: AnyArray, x: AnyArray) -> Ints:
     return out
 
 
+def merge_intervals(group: Ints, start: Ints, end: Ints) -> tuple[Ints, Ints, Ints]:
+    """Per group, the union of inclusive integer intervals as disjoint, non-adjacent intervals, in order.
+
+    Overlapping or touching intervals ([1, 3] and [4, 6]) become one; empty ones (end < start) vanish."""
+    keep = end >= start
+    group, start, end = group[keep], start[keep], end[keep]
+    if group.size == 0:
+        return group, start, end
+    key = group * _GROUP + start
+    if not np.all(key[1:] >= key[:-1]):
+        order = np.argsort(key, kind="stable")
+        group, start, end = group[order], start[order], end[order]
+    running = np.maximum.accumulate(end + group * _GROUP) - group * _GROUP  # furthest end so far, per group
+    new = np.ones(group.size, dtype=bool)
+    new[1:] = (group[1:] != group[:-1]) | (start[1:] > running[:-1] + 1)
+    first = np.flatnonzero(new)
+    last = np.r_[first[1:] - 1, group.size - 1]
+    return group[first], start[first], running[last]
+
+
 def split_at(start: AnyArray, end: AnyArray, cuts: AnyArray) -> tuple[Ints, AnyArray, AnyArray]:
     """Split inclusive intervals at sorted cut points (a cut c starts a new piece at c).
 

@@ -29,6 +29,7 @@ from migrantsp.engine.timecols import (
     Days,
     Floats,
     Ints,
+    merge_intervals,
     month_index,
     month_start,
     split_at,
@@ -74,14 +75,13 @@ class _Credits:
 def _pesos(ctx: BranchContext, spell: Ints, start: Ints) -> Floats:
     """Factor turning each piece's wage (in its spell country's currency) into pesos, at the yearly rate."""
     batch = ctx.batch
-    country = batch.country[spell]
-    year = 1900 + start // 12
-    out = np.ones(spell.size)
-    keys = country * 10000 + year
-    for key in np.unique(keys).tolist():  # one look-up per (country, year), not per row
-        cur = batch.currency(batch.countries.codes[key // 10000])
-        out[keys == key] = fx_rate(cur, "PHP", key % 10000) or np.nan
-    return out
+    keys = batch.country[spell] * 10000 + (1900 + start // 12)
+    unique, which = np.unique(keys, return_inverse=True)
+    factors = [  # one look-up per (country, year), not per piece
+        fx_rate(batch.currency(batch.countries.codes[key // 10000]), "PHP", key % 10000) or np.nan
+        for key in unique.tolist()
+    ]
+    return np.asarray(np.array(factors, dtype=np.float64)[which].reshape(spell.shape), dtype=np.float64)
 
 
 def _credits(ctx: BranchContext) -> _Credits:
@@ -172,17 +172,31 @@ def _amsc(ctx: BranchContext, cr: _Credits) -> Floats:
     return np.asarray(np.maximum(a, b), dtype=np.float64)
 
 
+def years_with_months(row: Ints, m0: Ints, m1: Ints, n: int, need: Floats) -> Ints:
+    """Per row, the calendar years with at least `need` months in the pieces (overlaps counted once).
+
+    As disjoint runs, a year wholly inside a run has 12 months; only a run's first and last years are
+    partial, and those are summed per (row, year) over the runs that touch them."""
+    row, m0, m1 = merge_intervals(row, m0, m1)
+    if row.size == 0:
+        return np.zeros(n, dtype=np.int64)
+    y0, y1 = m0 // 12, m1 // 12
+    whole = np.bincount(row, weights=np.maximum(y1 - y0 - 1, 0), minlength=n).astype(np.int64)
+    one_year = y0 == y1
+    edge_row = np.concatenate([row, row[~one_year]])
+    edge_year = np.concatenate([y0, y1[~one_year]])
+    edge_months = np.concatenate([np.where(one_year, m1 - m0 + 1, 12 - m0 % 12), m1[~one_year] % 12 + 1])
+    base = int(edge_year.min())
+    span = int(edge_year.max()) - base + 1
+    per_year = np.bincount(edge_row * span + (edge_year - base), weights=edge_months, minlength=n * span)
+    counted = (per_year.reshape(n, span) >= need[:, None]).sum(axis=1)
+    return np.asarray(np.where(need <= 12, whole, 0) + counted, dtype=np.int64)
+
+
 def _credited_years(ctx: BranchContext, cr: _Credits) -> Ints:
     """Calendar years with at least six contribution months, plus whole years credited by coordination."""
     need = _p(ctx, "sss.old_age.credited_year_min_months")
-    if cr.row.size == 0:
-        return np.zeros(ctx.n, dtype=np.int64)
-    y0, y1 = int(cr.m0.min()) // 12, int(cr.m1.max()) // 12
-    idx, p0, p1 = split_at(cr.m0, cr.m1, np.arange(y0, y1 + 2) * 12)
-    span = y1 - y0 + 1
-    key = cr.row[idx] * span + (p0 // 12 - y0)
-    per_year = union_length(key, p0, p1, ctx.n * span).reshape(ctx.n, span)
-    own = (per_year >= need[:, None]).sum(axis=1)
+    own = years_with_months(cr.row, cr.m0, cr.m1, ctx.n, need)
     extra = np.maximum(ctx.months() - ctx.insured_months(), 0) // 12
     return np.asarray(own + extra, dtype=np.int64)
 
