@@ -20,7 +20,7 @@ import numpy as np
 
 from migrantsp.engine.benefit import GRANT, LUMP_SUM, PENSION, Benefit
 from migrantsp.engine.context import BranchContext
-from migrantsp.engine.timecols import Days, Floats, Ints, add_months, month_index, month_start, split_at
+from migrantsp.engine.timecols import Bools, Days, Floats, Ints, add_months, month_index, month_start, split_at
 from migrantsp.rules.common import (
     DAYS_PER_MONTH,
     amount_unknown,
@@ -67,8 +67,9 @@ def _wages(ctx: BranchContext) -> _Wages:
     home = ctx.batch.country[spell] == ctx.batch.countries.index("VNM")
     capped = np.fmin(ctx.batch.wage[spell], mult.values_at(at) * base_at)
     # Abroad: the last insured wage in Viet Nam before the piece, else a multiple of the base wage.
-    order = np.lexsort((p0, row))
-    pos = np.arange(order.size)
+    pos = np.arange(row.size)
+    in_order = (row[1:] > row[:-1]) | ((row[1:] == row[:-1]) & (p0[1:] >= p0[:-1]))
+    order = pos if in_order.all() else np.lexsort((p0, row))  # usually in order already
     last_home = np.maximum.accumulate(np.where(home[order], pos, -1)) if order.size else pos
     found = (last_home >= 0) & (row[order][np.maximum(last_home, 0)] == row[order])
     before = np.where(found, capped[order][np.maximum(last_home, 0)], np.nan)
@@ -77,6 +78,13 @@ def _wages(ctx: BranchContext) -> _Wages:
     fallback = np.nan_to_num(abroad_mult.values_at(at)) * base_at
     wage = np.where(home, capped, np.where(np.isnan(pre_departure), fallback, pre_departure))
     return _Wages(row=row, m0=p0, m1=p1, wage=np.nan_to_num(wage))
+
+
+def _of_rows(w: _Wages, keep: Bools) -> _Wages:
+    """The wages of some rows, renumbered as `BranchContext.subset(keep)` renumbers them."""
+    sel = keep[w.row]
+    new_row = np.cumsum(keep) - 1
+    return _Wages(row=new_row[w.row[sel]], m0=w.m0[sel], m1=w.m1[sel], wage=w.wage[sel])
 
 
 def _average(ctx: BranchContext, w: _Wages, last_months: int | None = None) -> Floats:
@@ -310,7 +318,7 @@ def old_age(ctx: BranchContext) -> Benefit:
         avg=avg,
         amount=pension,
     )
-    lump = _lump_sum(ctx.subset(~qualifies), _wages(ctx.subset(~qualifies)), "One-time payment")
+    lump = _lump_sum(ctx.subset(~qualifies), _of_rows(w, ~qualifies), "One-time payment")
     full = np.zeros(ctx.n)
     full[~qualifies] = lump
     foreign = ~ctx.national & ~qualifies
