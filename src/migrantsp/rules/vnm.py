@@ -20,7 +20,16 @@ import numpy as np
 
 from migrantsp.engine.benefit import GRANT, LUMP_SUM, PENSION, Benefit
 from migrantsp.engine.context import BranchContext
-from migrantsp.engine.timecols import Bools, Days, Floats, Ints, add_months, month_index, month_start, split_at
+from migrantsp.engine.timecols import (
+    Bools,
+    Days,
+    Floats,
+    Ints,
+    add_months,
+    month_index,
+    month_start,
+    split_at,
+)
 from migrantsp.rules.common import (
     DAYS_PER_MONTH,
     amount_unknown,
