@@ -141,7 +141,15 @@ def allocate(stocks: Floats, n: int) -> Ints:
 def _mix(rng: np.random.Generator, mix: dict[str, float], size: int) -> Ints:
     codes = np.array([SECTOR_ORDER.index(Sector(s)) for s in mix], dtype=np.int64)
     p = np.array(list(mix.values()), dtype=np.float64)
-    return codes[rng.choice(p.size, size=size, p=p / p.sum())]
+    # what rng.choice(p.size, size, p=p) draws (the same uniform numbers against the same cumulative
+    # shares), with the few shares compared one by one instead of a binary search per draw
+    cdf = (p / p.sum()).cumsum()
+    cdf /= cdf[-1]
+    u = rng.random(size)
+    pick = np.zeros(size, dtype=np.int64)
+    for edge in cdf[:-1].tolist():
+        pick += u >= edge
+    return codes[pick]
 
 
 def _days(x: np.ndarray) -> np.ndarray:
