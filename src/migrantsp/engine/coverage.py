@@ -285,7 +285,10 @@ def scheme_coverage(
 
     # Abroad: the home scheme's rule for nationals abroad, and contributions actually paid.
     ab = timeline_arrays(cell.nationals_abroad)
-    ab_code, ab_idx = status_codes_at(ab, t)
+    away = np.flatnonzero(~work)  # the rule for nationals abroad is read for their pieces only
+    ab_code = np.full(sp.size, NONE, dtype=np.int64)
+    ab_idx = np.full(sp.size, -1, dtype=np.int64)
+    ab_code[away], ab_idx[away] = status_codes_at(ab, t[away])
     home = batch.home_contributions[sp]
     ok_abroad = ~work & ((ab_code == 0) | (ab_code == 1)) & home
     covered |= ok_abroad

@@ -128,7 +128,7 @@ def present_values(res: Results, params: ParameterTree, val: Valuation) -> tuple
     life = np.where(res_country >= 0, res_country, origin_country)
     age_eval = (b.evaluation - b.birth).astype(np.float64) / 365.25
     v = 1.0 / (1.0 + val.discount_rate)
-    for code in np.unique(c[entitled]).tolist():
+    for code in np.flatnonzero(np.bincount(c[entitled], minlength=len(codes))).tolist():
         country = codes[code]
         rows = np.flatnonzero(entitled & (c == code))
         who = p[rows]
