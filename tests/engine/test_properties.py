@@ -179,7 +179,15 @@ def test_national_results_shared_between_scenarios_equal_a_fresh_evaluation() ->
         fresh = evaluate(batch, k, list(BRANCHES), instrument=inst)
         for b in BRANCHES:
             s, f = shared.branches[b], fresh.branches[b]
-            for name in ("status", "insured_months", "credited_months", "kind", "payable_abroad", "method"):
+            for name in (
+                "status",
+                "insured_months",
+                "credited_months",
+                "kind",
+                "per",
+                "payable_abroad",
+                "method",
+            ):
                 assert np.array_equal(getattr(s, name), getattr(f, name)), (inst.id, b, name)
             for name in ("amount", "theoretical", "pro_rata", "independent", "supplement"):
                 np.testing.assert_allclose(getattr(s, name), getattr(f, name), equal_nan=True)
@@ -187,3 +195,24 @@ def test_national_results_shared_between_scenarios_equal_a_fresh_evaluation() ->
                 fresh.scheme_of(b, r) for r in range(f.status.size)
             ]
     assert memo.hits >= 4  # used: e.g. Myanmar and Thailand, where nationality changes no coverage
+
+
+def test_equality_of_treatment_reaches_a_party_national_posted_from_a_party() -> None:
+    """A Malaysian posted from Singapore to Korea stays insured in Singapore under asean-c157 (equality of
+    treatment lifts the CPF's nationality condition), with or without an explanation."""
+    from migrantsp.api import as_career
+    from migrantsp.coordination.instruments import resolve
+    from migrantsp.domain import Branch
+
+    kb = knowledge()
+    career = as_career({"person": {"birth_date": "1980-01-01", "sex": "male", "nationality": "MYS"},
+                        "spells": [{"country": "KOR", "start": "2010-01-01", "end": "2024-12-31",
+                                    "posted_from": "SGP", "monthly_wage": 3000}],
+                        "evaluate": {"date": "2025-01-01", "branches": ["old_age"]}})  # fmt: skip
+    for trace in (False, True):
+        res = evaluate(Batch.from_careers([career]), kb, [Branch.old_age], trace=trace,
+                       instrument=resolve("asean-c157", kb))  # fmt: skip
+        sgp = [
+            r for r in range(res.row_person.size) if res.batch.countries.codes[res.row_country[r]] == "SGP"
+        ]
+        assert res.branches[Branch.old_age].insured_months[sgp].tolist() == [180], trace

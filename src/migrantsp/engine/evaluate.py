@@ -205,6 +205,25 @@ _Kept = tuple[BranchContext, dict[str, np.ndarray]]  # a branch's context and it
 
 
 @dataclass
+class _Entry:
+    """One country's national results and the objects they were computed from (held, so compared by
+    identity: a freed object's id could be reused by another)."""
+
+    batch: Batch
+    parameters: Any
+    cells: dict[Branch, Cell]
+    branches: dict[Branch, _Kept]
+
+    def same_inputs(self, batch: Batch, parameters: Any, cells: dict[Branch, Cell]) -> bool:
+        return (
+            self.batch is batch
+            and self.parameters is parameters
+            and self.cells.keys() == cells.keys()
+            and all(self.cells[b] is cells[b] for b in cells)
+        )
+
+
+@dataclass
 class NationalMemo:
     """National results kept across evaluations of the same batch (the scenarios of a simulation part).
 
@@ -212,7 +231,7 @@ class NationalMemo:
     treatment changes anyone's coverage there; when all are the same objects, they are reused (not when
     explaining: an explanation belongs to one evaluation)."""
 
-    entries: dict[tuple[Any, ...], tuple[Batch, dict[Branch, _Kept]]] = field(default_factory=dict)
+    entries: dict[tuple[Any, ...], _Entry] = field(default_factory=dict)
     hits: int = 0  # countries whose results were reused
 
 
@@ -265,19 +284,22 @@ def evaluate(batch: Batch, kb: Knowledge, branches: Sequence[Branch], trace: boo
         shared: dict[str, tuple[BranchContext, Ints, BranchContext]] = {}
         cells = {b: cell_for(kb, batch, country, b) for b in branches}
         party = party_nationals(batch, instrument, country)
+        at_work = (batch.country == code) | (batch.posted_from == code)
         party_foreigners = party is not None and bool(
-            (party[batch.person] & (batch.spell_nationality != code) & (batch.country == code)).any()
+            (party[batch.person] & (batch.spell_nationality != code) & at_work).any()
         )
-        # equality of treatment changes coverage only for party nationals where nationality matters
+        # Equality of treatment changes coverage only for other parties' nationals at work here, where
+        # nationality matters (an explanation keeps it everywhere: it quotes the nationals' wording).
         equal = {
-            b: equal_treatment(instrument, country, b) and party_foreigners and _nationality_matters(cells[b])
+            b: equal_treatment(instrument, country, b)
+            and (tr.enabled or (party_foreigners and _nationality_matters(cells[b])))
             for b in branches
         }
-        memo_key = (country, id(kb.parameters), *((id(cells[b]), equal[b]) for b in branches))
+        memo_key = (country, *((b, equal[b]) for b in branches))
         kept = memo.entries.get(memo_key) if memo is not None else None
-        if memo is not None and kept is not None and kept[0] is batch:
+        if memo is not None and kept is not None and kept.same_inputs(batch, kb.parameters, cells):
             memo.hits += 1
-            for branch, (ctx, values) in kept[1].items():
+            for branch, (ctx, values) in kept.branches.items():
                 out = results.branches[branch]
                 for name in _KEPT:
                     getattr(out, name)[rows] = values[name]
@@ -306,8 +328,10 @@ def evaluate(batch: Batch, kb: Knowledge, branches: Sequence[Branch], trace: boo
             sub = replace(active, branch=branch, cell=cell)
             _assess(results, ctx, sub, insured, national, results.branches[branch], rows)
         if memo is not None:
-            memo.entries[memo_key] = (
+            memo.entries[memo_key] = _Entry(
                 batch,
+                kb.parameters,
+                cells,
                 {
                     b: (
                         results.contexts[(country, b)],
