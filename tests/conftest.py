@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from migrantsp.domain import ASEAN
+
+# Property tests draw the same examples on every run, so CI is reproducible; HYPOTHESIS_PROFILE=explore
+# draws fresh ones each run to look for new counterexamples.
+settings.register_profile("ci", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
