@@ -1,11 +1,13 @@
 """Benchmark: latency of `POST /api/entitlements` under concurrent clients, against the real server.
 
-    .venv/bin/python bench/api.py [--clients 20] [--requests 2000] [--server-workers 0]
+    .venv/bin/python bench/api.py [--clients 20] [--requests 2000] [--server-workers N]
 
 Starts `migrantsp serve` (uvicorn; `--workers` engine processes, default one per core) in a child
 process on a free localhost port, waits for /api/health, warms up, then sends a fixed number of requests
-(the Myanmar woman of the README, old age under asean-c157) over `--clients` concurrent keep-alive
-connections and prints the p50/p90/p99 latency and the throughput. The clients are asyncio connections
+over `--clients` concurrent keep-alive connections and prints the p50/p90/p99 latency and the
+throughput. The careers are 60 variants of the README's Myanmar woman in Thai manufacturing (nationality,
+birth year, length of stay, wage; old age under `none` or `asean-c157`), each client starting at a
+different one, so concurrent requests are different careers. The clients are asyncio connections
 speaking plain HTTP/1.1 in one process, so that the load generator takes little of the CPU the server
 shares with it on this machine. Not a test.
 """
@@ -26,14 +28,20 @@ import time
 
 import httpx
 
-CAREER = {
-    "person": {"birth_date": "1980-05-01", "sex": "female", "nationality": "MMR"},
-    "spells": [{"country": "THA", "start": "2005-01-01", "end": "2016-12-31", "sector": "manufacturing",
-                "monthly_wage": 12000}],
-    "evaluate": {"date": "2035-05-01", "branches": ["old_age"]},
-    "instrument": "asean-c157",
-}  # fmt: skip
 TARGET_P99_MS = 50.0
+
+
+def variant(k: int) -> dict[str, object]:
+    """The README's career varied by `k` (nationality, birth year, length of stay, wage, instrument), so
+    that concurrent requests are different careers, as real ones are."""
+    return {
+        "person": {"birth_date": f"{1970 + k % 20}-05-01", "sex": ("female", "male")[k % 2],
+                   "nationality": ("MMR", "KHM", "LAO")[k % 3]},
+        "spells": [{"country": "THA", "start": "2005-01-01", "end": f"{2008 + k % 15}-12-31",
+                    "sector": "manufacturing", "monthly_wage": 9000 + 500 * (k % 13)}],
+        "evaluate": {"date": "2035-05-01", "branches": ["old_age"]},
+        "instrument": ("none", "asean-c157")[k % 2],
+    }  # fmt: skip
 
 
 def free_port() -> int:
@@ -42,9 +50,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
+def start_server(port: int, workers: int | None) -> subprocess.Popen[bytes]:
     cmd = [sys.executable, "-m", "migrantsp", "serve", "--host", "127.0.0.1", "--port", str(port),
-           "--workers", str(workers), "--log-level", "warning"]  # fmt: skip
+           "--log-level", "warning", *([] if workers is None else ["--workers", str(workers)])]  # fmt: skip
     return subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL)  # its own group
 
 
@@ -68,18 +76,23 @@ def percentile(sorted_ms: list[float], q: float) -> float:
     return sorted_ms[k]
 
 
-async def client(port: int, n: int, times: list[float]) -> None:
-    """One keep-alive connection sending `n` requests one after the other, timing each."""
-    body = json.dumps(CAREER).encode()
-    request = (
+def http_request(port: int, career: dict[str, object]) -> bytes:
+    body = json.dumps(career).encode()
+    return (
         f"POST /api/entitlements HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
         f"Content-Length: {len(body)}\r\n\r\n"
     ).encode() + body
+
+
+async def client(port: int, n: int, times: list[float], first: int = 0) -> None:
+    """One keep-alive connection sending `n` requests one after the other (careers `first`, `first` + 1,
+    ... of the 60 variants), timing each."""
+    requests = [http_request(port, variant(k)) for k in range(60)]
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
-        for _ in range(n):
+        for j in range(n):
             t0 = time.perf_counter()
-            writer.write(request)
+            writer.write(requests[(first + j) % len(requests)])
             head = await reader.readuntil(b"\r\n\r\n")
             lines = head.decode("latin-1").split("\r\n")
             headers = dict(line.lower().split(": ", 1) for line in lines[1:] if ": " in line)
@@ -97,7 +110,7 @@ async def load(port: int, clients: int, requests: int) -> tuple[list[float], flo
     per = [requests // clients + (i < requests % clients) for i in range(clients)]
     times: list[float] = []
     t0 = time.perf_counter()
-    await asyncio.gather(*(client(port, n, times) for n in per))
+    await asyncio.gather(*(client(port, n, times, first=3 * i) for i, n in enumerate(per)))
     return sorted(times), time.perf_counter() - t0
 
 
@@ -107,8 +120,8 @@ def main() -> None:
     )
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients (connections)")
     parser.add_argument("--requests", type=int, default=2000, help="requests in all (after the warm-up)")
-    parser.add_argument("--server-workers", type=int, default=0,
-                        help="engine processes of the server (default 0: one per core)")  # fmt: skip
+    parser.add_argument("--server-workers", type=int, default=None,
+                        help="engine processes of the server (default: one per core; 0: none)")  # fmt: skip
     args = parser.parse_args()
 
     port = free_port()
@@ -127,7 +140,8 @@ def main() -> None:
     p50, p90, p99 = (percentile(times, q) for q in (50, 90, 99))
     print(
         f"POST /api/entitlements, {len(times):,} requests from {args.clients} concurrent clients, "
-        f"{args.server_workers or os.cpu_count()} engine process(es), {os.cpu_count()} cores:"
+        f"{os.cpu_count() if args.server_workers is None else args.server_workers} engine process(es), "
+        f"{os.cpu_count()} cores:"
     )
     print(
         f"  p50 {p50:.1f} ms, p90 {p90:.1f} ms, p99 {p99:.1f} ms, max {times[-1]:.1f} ms, "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import date
 from typing import Any, Literal
 
@@ -27,10 +28,12 @@ def _reasons(steps: list[Step]) -> list[dict[str, Any]]:
     ]
 
 
-def entitlement_rows(res: Results, person: int) -> list[dict[str, Any]]:
-    """The person's rows: each country in career order, each branch evaluated."""
+def entitlement_rows(
+    res: Results, person: int, branches: Sequence[Branch] | None = None
+) -> list[dict[str, Any]]:
+    """The person's rows: each country in career order, each branch evaluated (or each of `branches`)."""
     out = []
-    branches = list(res.branches)
+    branches = list(res.branches) if branches is None else list(branches)
     for r in res.rows_of(person).tolist():
         country = res.batch.countries.codes[int(res.row_country[r])]
         for b in branches:
@@ -64,14 +67,14 @@ def entitlement_rows(res: Results, person: int) -> list[dict[str, Any]]:
     return out
 
 
-def entitlements_json(res: Results, person: int) -> dict[str, Any]:
-    """Contract section 2 for one person of the results."""
+def entitlements_json(res: Results, person: int, branches: Sequence[Branch] | None = None) -> dict[str, Any]:
+    """Contract section 2 for one person of the results (all branches evaluated, or `branches`)."""
     return {
         "schema_version": "1",
         "evaluation_date": str(res.batch.evaluation[person]),
         "instrument": res.instrument,
         "knowledge_version": f"{res.knowledge_version}+engine-{__version__}",
-        "entitlements": entitlement_rows(res, person),
+        "entitlements": entitlement_rows(res, person, branches),
     }
 
 

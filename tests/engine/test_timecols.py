@@ -73,8 +73,8 @@ def test_split_at_cuts_every_interval_at_every_cut_inside(
 @given(st.lists(days, min_size=0, max_size=12, unique=True), st.lists(days, min_size=0, max_size=30))
 def test_count_at_or_before_is_a_right_sided_search(points: list[int], xs: list[int]) -> None:
     p = np.array(sorted(points), dtype="datetime64[D]")
-    x = np.array(xs, dtype="datetime64[D]")
-    assert count_at_or_before(p, x).tolist() == np.searchsorted(p, x, side="right").tolist()
+    for x in (np.array(xs, dtype="datetime64[D]"), np.array(xs * 20, dtype="datetime64[D]")):  # both paths
+        assert count_at_or_before(p, x).tolist() == np.searchsorted(p, x, side="right").tolist()
 
 
 @settings(max_examples=200, deadline=None)

@@ -171,3 +171,52 @@ def test_engine_processes_answer_like_the_server_itself(kb: Any) -> None:
         bad = pooled.post("/api/entitlements", json={**WOMAN, "instrument": "no-such-thing"})
         assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["instrument"]
         assert pooled.post("/api/entitlements", content=b"{not json").status_code == 422
+
+
+def test_a_dead_engine_process_is_replaced(kb: Any) -> None:
+    """A worker killed from outside (out of memory, say): that request gets a 503, the next ones 200."""
+    import os
+    import signal
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from migrantsp.web import create_app
+
+    app = create_app(kb, processes=1)
+    with TestClient(app) as pooled:
+        assert pooled.post("/api/entitlements", json=WOMAN).status_code == 200
+        engine = app.state.engine
+        (pid,) = [p.pid for p in engine._pool._processes.values()]
+        os.kill(pid, signal.SIGKILL)
+        time.sleep(0.5)  # the pool notices the dead worker
+        r = pooled.post("/api/entitlements", json=WOMAN)
+        assert r.status_code == 503 and "retry" in r.json()["detail"]
+        again = pooled.post("/api/entitlements", json=WOMAN)
+        assert again.status_code == 200 and again.json() == entitlements(WOMAN, kb)
+
+
+def test_careers_answered_together_equal_each_answered_alone(kb: Any) -> None:
+    """The engine processes evaluate the careers waiting at the same time as one batch: every worked case
+    and example, under its own instrument and branches, mixed with bad bodies, answers as it does alone."""
+    import json
+    from pathlib import Path
+
+    import yaml
+
+    from migrantsp.web.engine import answer_many
+
+    root = Path(__file__).parents[2]
+    docs = [
+        yaml.safe_load(p.read_text())["career"] for p in sorted((root / "tests" / "cases").rglob("*.yaml"))
+    ]
+    docs += [yaml.safe_load(p.read_text()) for p in sorted((root / "examples").glob("*.yaml"))]
+    docs += [{**WOMAN, "instrument": "asean-c157"}, {**WOMAN, "instrument": "no-such-thing"}]
+    bodies = [json.dumps(d, default=str).encode() for d in docs] + [b"{not json", b"[1, 2]"]
+    together = answer_many(bodies, kb)
+    assert together == [answer_many([b], kb)[0] for b in bodies]
+    statuses = [status for status, _ in together]
+    assert statuses.count(200) == len(docs) - 1 and statuses.count(422) == 3
+    for doc, (status, reply) in zip(docs, together, strict=False):
+        if status == 200:
+            assert json.loads(reply) == entitlements(json.loads(json.dumps(doc, default=str)), kb)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import date, datetime
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -58,15 +59,26 @@ def report_cmd(
         out.print(str(path), markup=False)
 
 
+class LogLevel(StrEnum):
+    critical = "critical"
+    error = "error"
+    warning = "warning"
+    info = "info"
+    debug = "debug"
+
+
 @app.command("serve")
 @handled
 def serve_cmd(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
-    workers: int = typer.Option(
-        0, "--workers", min=0, help="Engine processes for the entitlements API (default: one per core)."
+    workers: int | None = typer.Option(
+        None,
+        "--workers",
+        min=0,
+        help="Engine processes for the entitlements API (default: one per core; 0: answer in the server).",
     ),
-    log_level: str = typer.Option("info", "--log-level", help="uvicorn's log level (warning: errors only)."),
+    log_level: LogLevel = typer.Option(LogLevel.info, "--log-level", help="uvicorn's log level."),
     knowledge_dir: Path | None = KnowledgeOption,
 ) -> None:
     """The web app (atlas, gaps, countries, sources, calculator) and the JSON API (/openapi.json)."""
@@ -74,8 +86,9 @@ def serve_cmd(
 
     from migrantsp.web import create_app
 
-    app = create_app(load(knowledge_dir), processes=workers or os.cpu_count() or 1)
+    processes = (os.cpu_count() or 1) if workers is None else workers
+    app = create_app(load(knowledge_dir), processes=processes)
     out.print(
         f"serving on http://{host}:{port}  (API: http://{host}:{port}/docs; Ctrl-C stops)", markup=False
     )
-    uvicorn.run(app, host=host, port=port, log_level=log_level)
+    uvicorn.run(app, host=host, port=port, log_level=log_level.value)

@@ -84,8 +84,10 @@ def _export(res: Results, inst: Instrument, branch: Branch, parties: list[int]) 
     """Art. 7 / C157 Part IV: a party's cash benefits are paid to people living in any party, whether or not
     periods were totalised (a worker insured in one state only, living in another party, gains this too)."""
     cols = res.branches[branch]
-    is_party = np.isin(res.row_country, parties)
-    lives_in_party = np.isin(res.batch.residence[res.row_person], parties)
+    party = np.zeros(len(res.batch.countries.codes), dtype=bool)
+    party[parties] = True
+    is_party = party[res.row_country]
+    lives_in_party = party[res.batch.residence[res.row_person]]
     cash = (cols.status == ENTITLED) & (cols.kind != IN_KIND)
     newly = is_party & lives_in_party & cash & ~cols.payable_abroad
     cols.payable_abroad[newly] = True

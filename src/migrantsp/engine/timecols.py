@@ -115,11 +115,11 @@ def union_length(group: Ints, start: Ints, end: Ints, n_groups: int) -> Ints:
 def count_at_or_before(points: AnyArray, x: AnyArray) -> Ints:
     """For each x, how many of the ascending `points` are <= x (`searchsorted(..., side="right")`).
 
-    A few points (dated parameters and rules have one to a handful) are compared one by one: several
-    times faster than a binary search per element."""
+    Over many elements, a few points (dated parameters and rules have one to a handful) are compared one
+    by one: several times faster than a binary search per element. Integers or dates."""
+    if np.size(x) < 256 or np.size(points) > 8 or np.asarray(x).dtype.kind == "f":  # one call is cheaper
+        return np.asarray(np.searchsorted(points, x, side="right"), dtype=np.int64)
     p, v = _ints(np.asarray(points)), _ints(np.asarray(x))
-    if p.size > 8:
-        return np.searchsorted(p, v, side="right").astype(np.int64)
     out = np.zeros(v.shape, dtype=np.int64)
     for point in p.tolist():
         out += v >= point

@@ -84,9 +84,9 @@ def create_app(kb: Knowledge | None = None, processes: int = 0) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        await run_in_threadpool(engine.start)  # workers load the knowledge base before the first request
+        await engine.open()  # workers load the knowledge base before the first request
         yield
-        engine.stop()
+        await engine.close()
 
     env = environment(PackageLoader("migrantsp.web", "templates"))
     instruments = [i for i in builtin(kb).values() if i.id != "none"]
@@ -98,6 +98,7 @@ def create_app(kb: Knowledge | None = None, processes: int = 0) -> FastAPI:
         "entitlements engine as a JSON API. Careers and results follow the project's data contract "
         "(career file: section 1; entitlements: section 2; atlas: section 5; simulation: section 6).",
     )
+    app.state.engine = engine
     runner = explorer.Runner(kb)
 
     @lru_cache(maxsize=16)
