@@ -200,6 +200,7 @@ def test_national_results_shared_between_scenarios_equal_a_fresh_evaluation() ->
                 fresh.scheme_of(b, r) for r in range(f.status.size)
             ]
     assert memo.hits >= 4  # used: e.g. Myanmar and Thailand, where nationality changes no coverage
+    assert memo.partial >= 4  # and where it does, for all but the other parties' nationals working there
 
 
 def test_equality_of_treatment_reaches_a_party_national_posted_from_a_party() -> None:

@@ -80,6 +80,12 @@ class BranchColumns:
             supplement=nan.copy(),
         )
 
+    def clear(self, rows: Ints) -> None:
+        """Back to the empty state on `rows` (before they are assessed again)."""
+        empty = BranchColumns.empty(1)
+        for name in self.__dataclass_fields__:
+            getattr(self, name)[rows] = getattr(empty, name)[0]
+
 
 @dataclass
 class Results:
@@ -222,6 +228,31 @@ class _Entry:
             and all(self.cells[b] is cells[b] for b in cells)
         )
 
+    def restore(self, results: Results, rows: Ints, branch: Branch) -> None:
+        """Write this branch's kept columns back on `rows` (scheme codes are the results' own)."""
+        values = self.branches[branch][1]
+        out = results.branches[branch]
+        for name in _KEPT:
+            getattr(out, name)[rows] = values[name]
+        if self.cells[branch].schemes:
+            out.scheme[rows[values["has_scheme"]]] = results.scheme_code(self.cells[branch].schemes[0])
+
+    @classmethod
+    def of(
+        cls, results: Results, rows: Ints, parameters: Any, cells: dict[Branch, Cell], country: str
+    ) -> _Entry:
+        kept = {
+            b: (
+                results.contexts[(country, b)],
+                {
+                    **{n: getattr(results.branches[b], n)[rows] for n in _KEPT},
+                    "has_scheme": results.branches[b].scheme[rows] >= 0,
+                },
+            )
+            for b in cells
+        }
+        return cls(results.batch, parameters, cells, kept)
+
 
 @dataclass
 class NationalMemo:
@@ -233,6 +264,13 @@ class NationalMemo:
 
     entries: dict[tuple[Any, ...], _Entry] = field(default_factory=dict)
     hits: int = 0  # countries whose results were reused
+    partial: int = 0  # countries reused but for the other parties' nationals working there
+
+    def get(
+        self, key: tuple[Any, ...], batch: Batch, parameters: Any, cells: dict[Branch, Cell]
+    ) -> _Entry | None:
+        entry = self.entries.get(key)
+        return entry if entry is not None and entry.same_inputs(batch, parameters, cells) else None
 
 
 _KEPT = ("status", "insured_months", "credited_months", "kind", "per", "amount", "payable_abroad", "method")
@@ -296,21 +334,32 @@ def evaluate(batch: Batch, kb: Knowledge, branches: Sequence[Branch], trace: boo
             for b in branches
         }
         memo_key = (country, *((b, equal[b]) for b in branches))
-        kept = memo.entries.get(memo_key) if memo is not None else None
-        if memo is not None and kept is not None and kept.same_inputs(batch, kb.parameters, cells):
+        kept = memo.get(memo_key, batch, kb.parameters, cells) if memo is not None else None
+        if memo is not None and kept is not None:
             memo.hits += 1
-            for branch, (ctx, values) in kept.branches.items():
-                out = results.branches[branch]
-                for name in _KEPT:
-                    getattr(out, name)[rows] = values[name]
-                if cells[branch].schemes:
-                    out.scheme[rows[values["has_scheme"]]] = results.scheme_code(cells[branch].schemes[0])
-                results.contexts[(country, branch)] = ctx
+            for branch in branches:
+                kept.restore(results, rows, branch)
+                results.contexts[(country, branch)] = kept.branches[branch][0]
             continue
+        # The same country without equality of treatment, kept: only the rows of other parties' nationals
+        # working here can differ, so only they are assessed again.
+        plain = None
+        if memo is not None and party is not None and any(equal.values()):
+            plain = memo.get((country, *((b, False) for b in branches)), batch, kb.parameters, cells)
+        if plain is not None:
+            assert party is not None and memo is not None
+            memo.partial += 1
+            reached = np.zeros(batch.size, dtype=bool)
+            reached[batch.person[party[batch.person] & (batch.spell_nationality != code) & at_work]] = True
+            affected = reached[persons]
         pieces = spell_pieces(batch, country, list(cells.values()), party)
         contingency = batch.evaluation[persons]
         for branch in branches:
             cell = cells[branch]
+            if plain is not None and not equal[branch]:  # nothing differs from the kept branch
+                plain.restore(results, rows, branch)
+                results.contexts[(country, branch)] = plain.branches[branch][0]
+                continue
             key = _coverage_key(cell, tr.enabled) + f":{equal[branch]}"
             if key not in shared:  # branches with the same coverage rules share coverage and insured time
                 cov = scheme_coverage(
@@ -325,24 +374,18 @@ def evaluate(batch: Batch, kb: Knowledge, branches: Sequence[Branch], trace: boo
             base, insured, active = shared[key]
             ctx = replace(base, branch=branch, cell=cell)
             results.contexts[(country, branch)] = ctx
-            sub = replace(active, branch=branch, cell=cell)
-            _assess(results, ctx, sub, insured, national, results.branches[branch], rows)
+            out = results.branches[branch]
+            if plain is not None:
+                plain.restore(results, rows, branch)
+                out.clear(rows[affected])
+                part, part_insured = ctx.subset(affected), insured[affected]
+                _assess(results, part, part.subset(part_insured > 0), part_insured, national[affected], out,
+                        rows[affected])  # fmt: skip
+            else:
+                sub = replace(active, branch=branch, cell=cell)
+                _assess(results, ctx, sub, insured, national, out, rows)
         if memo is not None:
-            memo.entries[memo_key] = _Entry(
-                batch,
-                kb.parameters,
-                cells,
-                {
-                    b: (
-                        results.contexts[(country, b)],
-                        {
-                            **{n: getattr(results.branches[b], n)[rows] for n in _KEPT},
-                            "has_scheme": results.branches[b].scheme[rows] >= 0,
-                        },
-                    )
-                    for b in branches
-                },
-            )
+            memo.entries[memo_key] = _Entry.of(results, rows, kb.parameters, cells, country)
     if instrument is not None:
         from migrantsp.coordination.apply import coordinate  # the coordination layer sits above this one
 
