@@ -124,8 +124,10 @@ def _coordinate_branch(res: Results, inst: Instrument, branch: Branch, parties: 
     slot[parties] = np.arange(len(parties))
     months = union_length(person * len(parties) + slot[owner], m0, m1, batch.size * len(parties))
     per_party = months.reshape(batch.size, len(parties))
-    has_months = per_party > 0
-    n_parties = has_months.sum(axis=1)
+    # the (person, party) pairs with months, sparse: a few per person instead of a column per party
+    pair = np.flatnonzero(months)
+    pair_person, pair_months = pair // len(parties), months[pair]
+    n_parties = np.bincount(pair_person, minlength=batch.size)
     multi = n_parties >= 2
     last_month = np.full(batch.size, -1, dtype=np.int64)
     np.maximum.at(last_month, person, m1)
@@ -142,9 +144,12 @@ def _coordinate_branch(res: Results, inst: Instrument, branch: Branch, parties: 
     ok = in_party & (cols.status == ENTITLED) & (cols.kind == PENSION)
     has_right[res.row_person[ok], slot[res.row_country[ok]]] = True
     if long_term and threshold:
-        released = has_months & (per_party < threshold) & ~has_right
-        released_months = (per_party * released).sum(axis=1)
-        all_released = multi & (has_months == released).all(axis=1)
+        pair_released = (pair_months < threshold) & ~has_right.ravel()[pair]
+        released = np.zeros_like(has_right)
+        released.ravel()[pair[pair_released]] = True
+        released_months = np.bincount(pair_person, weights=pair_months * pair_released, minlength=batch.size)
+        released_months = released_months.astype(np.int64)
+        all_released = multi & (np.bincount(pair_person[~pair_released], minlength=batch.size) == 0)
     else:
         released = np.zeros_like(has_right)
         released_months = np.zeros(batch.size, dtype=np.int64)
