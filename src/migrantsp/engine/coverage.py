@@ -71,7 +71,8 @@ _TIMELINES: dict[int, tuple[list[Any], tuple[Days, Days, Ints]]] = {}
 def timeline_arrays(facts: list[Any]) -> tuple[Days, Days, Ints]:
     """A dated timeline as arrays (from, until, status code), built once per timeline list.
 
-    Keyed by the list's identity; the entry keeps the list alive so the identity is not reused."""
+    Keyed by the list's identity (timelines are never changed in place once loaded); the entry keeps the
+    list alive so the identity is not reused."""
     hit = _TIMELINES.get(id(facts))
     if hit is not None and hit[0] is facts:
         return hit[1]

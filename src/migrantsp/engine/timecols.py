@@ -32,8 +32,9 @@ _M_FIRST = np.flatnonzero(_T_DOM == 0).astype(np.int64)  # day number of each mo
 
 
 def _day_number(days: Days) -> Ints:
-    n = days.astype("datetime64[D]").view(np.int64) - _T0
-    return cast(Ints, np.minimum(np.maximum(n, 0, out=n), _T_LAST, out=n))  # np.clip costs 5x more
+    n = np.atleast_1d(np.asarray(days, dtype="datetime64[D]")).view(np.int64) - _T0
+    np.minimum(np.maximum(n, 0, out=n), _T_LAST, out=n)  # np.clip costs 5x more on small arrays
+    return cast(Ints, n.reshape(np.shape(days)))
 
 
 def day(d: date | str) -> np.datetime64:

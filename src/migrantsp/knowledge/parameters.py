@@ -39,7 +39,7 @@ class Parameter:
 
     def index_at(self, when: date | DayArray) -> npt.NDArray[np.intp] | int:
         """Index of the value in force on `when` (-1 before the first date)."""
-        if isinstance(when, date):
+        if isinstance(when, date | np.datetime64):
             return int(np.searchsorted(self.starts, np.datetime64(when, "D"), side="right")) - 1
         return count_at_or_before(self.starts, when.astype("datetime64[D]")) - 1
 
