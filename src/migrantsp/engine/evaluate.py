@@ -322,10 +322,11 @@ def evaluate(batch: Batch, kb: Knowledge, branches: Sequence[Branch], trace: boo
         shared: dict[str, tuple[BranchContext, Ints, BranchContext]] = {}
         cells = {b: cell_for(kb, batch, country, b) for b in branches}
         party = party_nationals(batch, instrument, country)
-        at_work = (batch.country == code) | (batch.posted_from == code)
-        party_foreigners = party is not None and bool(
-            (party[batch.person] & (batch.spell_nationality != code) & at_work).any()
-        )
+        party_foreign = None  # spells of other parties' nationals at work here (or posted from here)
+        if party is not None:
+            at_work = (batch.country == code) | (batch.posted_from == code)
+            party_foreign = party[batch.person] & (batch.spell_nationality != code) & at_work
+        party_foreigners = party_foreign is not None and bool(party_foreign.any())
         # Equality of treatment changes coverage only for other parties' nationals at work here, where
         # nationality matters (an explanation keeps it everywhere: it quotes the nationals' wording).
         equal = {
@@ -347,10 +348,10 @@ def evaluate(batch: Batch, kb: Knowledge, branches: Sequence[Branch], trace: boo
         if memo is not None and party is not None and any(equal.values()):
             plain = memo.get((country, *((b, False) for b in branches)), batch, kb.parameters, cells)
         if plain is not None:
-            assert party is not None and memo is not None
+            assert party_foreign is not None and memo is not None
             memo.partial += 1
             reached = np.zeros(batch.size, dtype=bool)
-            reached[batch.person[party[batch.person] & (batch.spell_nationality != code) & at_work]] = True
+            reached[batch.person[party_foreign]] = True
             affected = reached[persons]
         pieces = spell_pieces(batch, country, list(cells.values()), party)
         contingency = batch.evaluation[persons]
