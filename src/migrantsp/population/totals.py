@@ -186,10 +186,14 @@ def part_totals(
             insured = col.insured_months
             ent = col.status == ENTITLED
             lost = (col.status == NOT_ENTITLED) & (insured > 0)
-            covered_p = np.bincount(p[insured > 0], minlength=n) > 0
-            entitled_p = np.bincount(p[ent], minlength=n) > 0
-            per_branch[:, j, 0] = np.bincount(corridor, weights=weight * covered_p, minlength=k)
-            per_branch[:, j, 1] = np.bincount(corridor, weights=weight * entitled_p, minlength=k)
+            if br is Branch.old_age:  # the person-level old-age flags, already summed
+                per_branch[:, j, 0] = t.person[sc][:, PERSON.index("covered")]
+                per_branch[:, j, 1] = t.person[sc][:, PERSON.index("entitled")]
+            else:
+                covered_p = np.bincount(p[insured > 0], minlength=n) > 0
+                entitled_p = np.bincount(p[ent], minlength=n) > 0
+                per_branch[:, j, 0] = np.bincount(corridor, weights=weight * covered_p, minlength=k)
+                per_branch[:, j, 1] = np.bincount(corridor, weights=weight * entitled_p, minlength=k)
             values: dict[str, np.ndarray] = {
                 "covered": insured > 0,
                 "entitled": ent,
