@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.ma  # np.unique consults it: loaded once here, not lazily in every worker
+import numpy.random  # the population build's generators, likewise
 
 from migrantsp.coordination.instruments import Instrument, resolve
 from migrantsp.domain import ASEAN, Branch
@@ -39,6 +41,10 @@ from migrantsp.population.totals import (
     usd_known,
 )
 from migrantsp.problems import InvalidInput, Problem
+from migrantsp.rules import rules_for
+
+for _code in ASEAN:  # the member states' rules, imported once before workers fork (not in each)
+    rules_for(_code)
 
 PART = 100_000  # workers built and evaluated per task: bounds memory and paces the progress bar
 BRANCHES = (Branch.old_age,)
