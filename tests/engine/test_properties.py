@@ -170,7 +170,7 @@ def test_national_results_shared_between_scenarios_equal_a_fresh_evaluation() ->
     """The memo a simulation part shares across its scenarios changes no result: each scenario alone
     (none, asean-c157 with equality of treatment, a patched knowledge base) gives the same columns."""
     from migrantsp.coordination.instruments import resolve
-    from migrantsp.engine.evaluate import NationalMemo
+    from migrantsp.engine.memo import NationalMemo
     from migrantsp.scenarios.apply import scenario_run
 
     kb = knowledge()

@@ -34,6 +34,7 @@ from migrantsp.engine.coverage import (
     status_codes_at,
     timeline_arrays,
 )
+from migrantsp.engine.memo import Entry, NationalMemo
 from migrantsp.engine.timecols import Bools, Days, Floats, Ints
 from migrantsp.engine.trace import Step, Trace
 from migrantsp.knowledge.base import Knowledge, status_at
@@ -207,75 +208,6 @@ def _nationality_matters(cell: Cell) -> bool:
     return differ or any(e.who.foreign_workers_only for e in cell.exclusions)
 
 
-_Kept = tuple[BranchContext, dict[str, np.ndarray]]  # a branch's context and its rows' columns
-
-
-@dataclass
-class _Entry:
-    """One country's national results and the objects they were computed from (held, so compared by
-    identity: a freed object's id could be reused by another)."""
-
-    batch: Batch
-    parameters: Any
-    cells: dict[Branch, Cell]
-    branches: dict[Branch, _Kept]
-
-    def same_inputs(self, batch: Batch, parameters: Any, cells: dict[Branch, Cell]) -> bool:
-        return (
-            self.batch is batch
-            and self.parameters is parameters
-            and self.cells.keys() == cells.keys()
-            and all(self.cells[b] is cells[b] for b in cells)
-        )
-
-    def restore(self, results: Results, rows: Ints, branch: Branch) -> None:
-        """Write this branch's kept columns back on `rows` (scheme codes are the results' own)."""
-        values = self.branches[branch][1]
-        out = results.branches[branch]
-        for name in _KEPT:
-            getattr(out, name)[rows] = values[name]
-        if self.cells[branch].schemes:
-            out.scheme[rows[values["has_scheme"]]] = results.scheme_code(self.cells[branch].schemes[0])
-
-    @classmethod
-    def of(
-        cls, results: Results, rows: Ints, parameters: Any, cells: dict[Branch, Cell], country: str
-    ) -> _Entry:
-        kept = {
-            b: (
-                results.contexts[(country, b)],
-                {
-                    **{n: getattr(results.branches[b], n)[rows] for n in _KEPT},
-                    "has_scheme": results.branches[b].scheme[rows] >= 0,
-                },
-            )
-            for b in cells
-        }
-        return cls(results.batch, parameters, cells, kept)
-
-
-@dataclass
-class NationalMemo:
-    """National results kept across evaluations of the same batch (the scenarios of a simulation part).
-
-    A country's results depend only on the batch, its atlas cells, the parameters and whether equality of
-    treatment changes anyone's coverage there; when all are the same objects, they are reused (not when
-    explaining: an explanation belongs to one evaluation)."""
-
-    entries: dict[tuple[Any, ...], _Entry] = field(default_factory=dict)
-    hits: int = 0  # countries whose results were reused
-    partial: int = 0  # countries reused but for the other parties' nationals working there
-
-    def get(
-        self, key: tuple[Any, ...], batch: Batch, parameters: Any, cells: dict[Branch, Cell]
-    ) -> _Entry | None:
-        entry = self.entries.get(key)
-        return entry if entry is not None and entry.same_inputs(batch, parameters, cells) else None
-
-
-_KEPT = ("status", "insured_months", "credited_months", "kind", "per", "amount", "payable_abroad", "method")
-
-
 def evaluate(batch: Batch, kb: Knowledge, branches: Sequence[Branch], trace: bool = False,
              instrument: Instrument | None = None, schemes: list[str] | None = None,
              memo: NationalMemo | None = None) -> Results:  # fmt: skip
@@ -386,7 +318,7 @@ def evaluate(batch: Batch, kb: Knowledge, branches: Sequence[Branch], trace: boo
                 sub = replace(active, branch=branch, cell=cell)
                 _assess(results, ctx, sub, insured, national, out, rows)
         if memo is not None:
-            memo.entries[memo_key] = _Entry.of(results, rows, kb.parameters, cells, country)
+            memo.entries[memo_key] = Entry.of(results, rows, kb.parameters, cells, country)
     if instrument is not None:
         from migrantsp.coordination.apply import coordinate  # the coordination layer sits above this one
 

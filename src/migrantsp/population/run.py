@@ -22,7 +22,8 @@ from migrantsp.coordination.instruments import Instrument, resolve
 from migrantsp.domain import ASEAN, Branch
 from migrantsp.domain import BRANCHES as BRANCH_ORDER
 from migrantsp.engine.batch import Countries
-from migrantsp.engine.evaluate import NationalMemo, Results, evaluate
+from migrantsp.engine.evaluate import Results, evaluate
+from migrantsp.engine.memo import NationalMemo
 from migrantsp.engine.timecols import Ints
 from migrantsp.knowledge.base import Knowledge
 from migrantsp.population import data, lifetables
