@@ -245,80 +245,7 @@ def evaluate(batch: Batch, kb: Knowledge, branches: Sequence[Branch], trace: boo
     counts = np.bincount(row_country, minlength=len(batch.countries.codes))
     ends = np.cumsum(counts)
     for code in np.flatnonzero(counts).tolist():
-        country = batch.countries.codes[code]
-        rows = by_country[ends[code] - counts[code] : ends[code]]
-        persons = row_person[rows]
-        pos = np.full(batch.size, -1, dtype=np.int64)
-        pos[persons] = np.arange(rows.size)
-        national = batch.nationality[persons] == code
-        shared: dict[str, tuple[BranchContext, Ints, BranchContext]] = {}
-        cells = {b: cell_for(kb, batch, country, b) for b in branches}
-        party = party_nationals(batch, instrument, country)
-        party_foreign = None  # spells of other parties' nationals at work here (or posted from here)
-        if party is not None:
-            at_work = (batch.country == code) | (batch.posted_from == code)
-            party_foreign = party[batch.person] & (batch.spell_nationality != code) & at_work
-        party_foreigners = party_foreign is not None and bool(party_foreign.any())
-        # Equality of treatment changes coverage only for other parties' nationals at work here, where
-        # nationality matters (an explanation keeps it everywhere: it quotes the nationals' wording).
-        equal = {
-            b: equal_treatment(instrument, country, b)
-            and (tr.enabled or (party_foreigners and _nationality_matters(cells[b])))
-            for b in branches
-        }
-        memo_key = (country, *((b, equal[b]) for b in branches))
-        kept = memo.get(memo_key, batch, kb.parameters, cells) if memo is not None else None
-        if memo is not None and kept is not None:
-            memo.hits += 1
-            for branch in branches:
-                kept.restore(results, rows, branch)
-                results.contexts[(country, branch)] = kept.branches[branch][0]
-            continue
-        # The same country without equality of treatment, kept: only the rows of other parties' nationals
-        # working here can differ, so only they are assessed again.
-        plain = None
-        if memo is not None and party is not None and any(equal.values()):
-            plain = memo.get((country, *((b, False) for b in branches)), batch, kb.parameters, cells)
-        if plain is not None:
-            assert party_foreign is not None and memo is not None
-            memo.partial += 1
-            reached = np.zeros(batch.size, dtype=bool)
-            reached[batch.person[party_foreign]] = True
-            affected = reached[persons]
-        pieces = spell_pieces(batch, country, list(cells.values()), party)
-        contingency = batch.evaluation[persons]
-        for branch in branches:
-            cell = cells[branch]
-            if plain is not None and not equal[branch]:  # nothing differs from the kept branch
-                plain.restore(results, rows, branch)
-                results.contexts[(country, branch)] = plain.branches[branch][0]
-                continue
-            key = _coverage_key(cell, tr.enabled) + f":{equal[branch]}"
-            if key not in shared:  # branches with the same coverage rules share coverage and insured time
-                cov = scheme_coverage(
-                    batch, country, cell, pieces=pieces, explain=tr.enabled, equal_treatment=equal[branch]
-                )
-                seg_row = pos[batch.person[cov.spell]]
-                base = BranchContext(country=country, branch=branch, batch=batch, parameters=kb.parameters,
-                                     person=persons, rows=rows, coverage=cov, seg_row=seg_row,
-                                     contingency=contingency, trace=tr, cell=cell)  # fmt: skip
-                insured = base.insured_months()
-                shared[key] = (base, insured, base.subset(insured > 0))
-            base, insured, active = shared[key]
-            ctx = replace(base, branch=branch, cell=cell)
-            results.contexts[(country, branch)] = ctx
-            out = results.branches[branch]
-            if plain is not None:
-                plain.restore(results, rows, branch)
-                out.clear(rows[affected])
-                part, part_insured = ctx.subset(affected), insured[affected]
-                _assess(results, part, part.subset(part_insured > 0), part_insured, national[affected], out,
-                        rows[affected])  # fmt: skip
-            else:
-                sub = replace(active, branch=branch, cell=cell)
-                _assess(results, ctx, sub, insured, national, out, rows)
-        if memo is not None:
-            memo.entries[memo_key] = Entry.of(results, rows, kb.parameters, cells, country)
+        _national(results, kb, instrument, code, by_country[ends[code] - counts[code] : ends[code]], memo)
     if instrument is not None:
         from migrantsp.coordination.apply import coordinate  # the coordination layer sits above this one
 
@@ -339,6 +266,84 @@ def evaluate(batch: Batch, kb: Knowledge, branches: Sequence[Branch], trace: boo
                         ),
                     )
     return results
+
+
+def _national(results: Results, kb: Knowledge, instrument: Instrument | None, code: int, rows: Ints,
+              memo: NationalMemo | None) -> None:  # fmt: skip
+    """One country's national results on its rows (coverage, then its rules), reused from `memo` where
+    they cannot differ from an earlier evaluation of the same batch."""
+    batch, tr, branches = results.batch, results.trace, list(results.branches)
+    country = batch.countries.codes[code]
+    persons = results.row_person[rows]
+    cells = {b: cell_for(kb, batch, country, b) for b in branches}
+    party = party_nationals(batch, instrument, country)
+    party_foreign = None  # spells of other parties' nationals at work here (or posted from here)
+    if party is not None:
+        at_work = (batch.country == code) | (batch.posted_from == code)
+        party_foreign = party[batch.person] & (batch.spell_nationality != code) & at_work
+    party_foreigners = party_foreign is not None and bool(party_foreign.any())
+    # Equality of treatment changes coverage only for other parties' nationals at work here, where
+    # nationality matters (an explanation keeps it everywhere: it quotes the nationals' wording).
+    equal = {
+        b: equal_treatment(instrument, country, b)
+        and (tr.enabled or (party_foreigners and _nationality_matters(cells[b])))
+        for b in branches
+    }
+    key = (country, *((b, equal[b]) for b in branches))
+    kept = memo.get(key, batch, kb.parameters, cells) if memo is not None else None
+    if memo is not None and kept is not None:
+        memo.hits += 1
+        for branch in branches:
+            kept.restore(results, rows, branch)
+            results.contexts[(country, branch)] = kept.branches[branch][0]
+        return
+    # The same country without equality of treatment, kept: only the rows of other parties' nationals
+    # working here can differ, so only they are assessed again.
+    plain, affected = None, None
+    if memo is not None and party_foreign is not None and any(equal.values()):
+        plain = memo.get((country, *((b, False) for b in branches)), batch, kb.parameters, cells)
+        if plain is not None:
+            memo.partial += 1
+            reached = np.zeros(batch.size, dtype=bool)
+            reached[batch.person[party_foreign]] = True
+            affected = reached[persons]
+    pos = np.full(batch.size, -1, dtype=np.int64)
+    pos[persons] = np.arange(rows.size)
+    national = batch.nationality[persons] == code
+    pieces = spell_pieces(batch, country, list(cells.values()), party)
+    contingency = batch.evaluation[persons]
+    shared: dict[str, tuple[BranchContext, Ints, BranchContext]] = {}
+    for branch in branches:
+        cell = cells[branch]
+        if plain is not None and not equal[branch]:  # nothing differs from the kept branch
+            plain.restore(results, rows, branch)
+            results.contexts[(country, branch)] = plain.branches[branch][0]
+            continue
+        cov_key = _coverage_key(cell, tr.enabled) + f":{equal[branch]}"
+        if cov_key not in shared:  # branches with the same coverage rules share coverage and insured time
+            cov = scheme_coverage(
+                batch, country, cell, pieces=pieces, explain=tr.enabled, equal_treatment=equal[branch]
+            )
+            seg_row = pos[batch.person[cov.spell]]
+            base = BranchContext(country=country, branch=branch, batch=batch, parameters=kb.parameters,
+                                 person=persons, rows=rows, coverage=cov, seg_row=seg_row,
+                                 contingency=contingency, trace=tr, cell=cell)  # fmt: skip
+            insured = base.insured_months()
+            shared[cov_key] = (base, insured, base.subset(insured > 0))
+        base, insured, active = shared[cov_key]
+        ctx = replace(base, branch=branch, cell=cell)
+        results.contexts[(country, branch)] = ctx
+        out = results.branches[branch]
+        if plain is not None and affected is not None:
+            plain.restore(results, rows, branch)
+            out.clear(rows[affected])
+            part, part_insured = ctx.subset(affected), insured[affected]
+            _assess(results, part, part.subset(part_insured > 0), part_insured, national[affected], out,
+                    rows[affected])  # fmt: skip
+        else:
+            _assess(results, ctx, replace(active, branch=branch, cell=cell), insured, national, out, rows)
+    if memo is not None:
+        memo.entries[key] = Entry.of(results, rows, kb.parameters, cells, country)
 
 
 def _moved_rows(before: Batch, after: Batch, row_person: Ints, row_country: Ints) -> Bools:
