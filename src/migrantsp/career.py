@@ -126,7 +126,12 @@ class Career(Strict):
         return self.person.residence or self.person.nationality
 
 
+EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)  # dates the engine's calendar covers
+
+
 def _add_years(d: date, years: int) -> date:
+    if d.year + years > date.max.year:
+        return date.max
     try:
         return d.replace(year=d.year + years)
     except ValueError:  # 29 February
@@ -158,6 +163,17 @@ def semantic_problems(c: Career, doc: YamlDoc) -> list[Problem]:
             hint = " (custom codes XAA-XZZ must be defined in custom_schemes)" if is_custom_code(code) else ""
             out.append(doc.problem(loc, f"unknown country {code!r}{hint}"))
 
+    def in_range(d: date, loc: tuple[str | int, ...]) -> None:
+        if not EARLIEST <= d <= LATEST:
+            why = f"{d} is outside the dates the engine handles ({EARLIEST} to {LATEST})"
+            out.append(doc.problem(loc, why))
+
+    in_range(c.person.birth_date, ("person", "birth_date"))
+    in_range(when, ("evaluate", "date"))
+    for i, s in enumerate(c.spells):
+        in_range(s.start, ("spells", i, "start"))
+        if s.end is not None:
+            in_range(s.end, ("spells", i, "end"))
     known(c.person.nationality, ("person", "nationality"))
     if c.person.residence:
         known(c.person.residence, ("person", "residence"))

@@ -388,9 +388,9 @@ def _supplement(
         resident = batch.residence[sub.person] == code
         country = batch.countries.codes[code]
         currency = batch.currency(country)
-        year = int(str(batch.evaluation[0])[:4])
         for i in np.flatnonzero(resident).tolist():
             p = int(sub.person[i])
+            year = int(str(batch.evaluation[p])[:4])  # the person's own evaluation year
             total = 0.0
             for r in np.flatnonzero(res.row_person == p).tolist():
                 amount = cols.amount[r]

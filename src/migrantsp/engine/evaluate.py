@@ -289,7 +289,11 @@ def _national(results: Results, kb: Knowledge, instrument: Instrument | None, co
         and (tr.enabled or (party_foreigners and _nationality_matters(cells[b])))
         for b in branches
     }
-    key = (country, *((b, equal[b]) for b in branches))
+    # the parties matter where equality of treatment does: another instrument reaches other nationals
+    parties = None
+    if instrument is not None and any(equal.values()):
+        parties = tuple(sorted(instrument.party_codes(list(batch.custom_schemes))))
+    key = (country, parties, *((b, equal[b]) for b in branches))
     kept = memo.get(key, batch, kb.parameters, cells) if memo is not None else None
     if memo is not None and kept is not None:
         memo.hits += 1
@@ -301,7 +305,7 @@ def _national(results: Results, kb: Knowledge, instrument: Instrument | None, co
     # working here can differ, so only they are assessed again.
     plain, affected = None, None
     if memo is not None and party_foreign is not None and any(equal.values()):
-        plain = memo.get((country, *((b, False) for b in branches)), batch, kb.parameters, cells)
+        plain = memo.get((country, None, *((b, False) for b in branches)), batch, kb.parameters, cells)
         if plain is not None:
             memo.partial += 1
             reached = np.zeros(batch.size, dtype=bool)

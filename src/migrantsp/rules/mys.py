@@ -216,7 +216,7 @@ def _epf_balance(ctx: BranchContext) -> tuple[Floats, Bools]:
     idx, p0, p1 = split_at(m0, m1, cuts)
     row, wage = row[idx], wage[idx]
     per_month = _epf_rates(ctx, row, wage, month_start(p0))
-    lo = int(p0.min())
+    lo = min(0, int(p0.min()))  # from January 1900: the same sums whoever else is evaluated alongside
     cum, s = _growth_index(ctx, lo, int(valuation.max()))
     v = valuation[row] - lo
     before = np.where(p0 - lo - 1 >= 0, s[np.maximum(p0 - lo - 1, 0)], 0.0)

@@ -80,14 +80,26 @@ def _career(body: bytes, kb: Knowledge) -> tuple[Career, Instrument]:
         career = career_from_dict(doc)
         return career, instrument_of(career, kb)
     except InvalidInput as exc:
-        raise _Rejected(
-            _invalid(
-                [
-                    {"loc": loc(p.path), "msg": p.message, "type": "invalid_career", "path": p.path}
-                    for p in exc.problems
-                ]
-            )
-        ) from None
+        raise _Rejected(_problems(exc)) from None
+
+
+def _problems(exc: InvalidInput) -> Reply:
+    return _invalid(
+        [
+            {"loc": loc(p.path), "msg": p.message, "type": "invalid_career", "path": p.path}
+            for p in exc.problems
+        ]
+    )
+
+
+def _alone(career: Career, inst: Instrument, kb: Knowledge) -> Reply:
+    """One career on its own: its problems (422) or an internal error (500) touch no other request."""
+    try:
+        return _evaluate([career], inst, kb)[0]
+    except InvalidInput as exc:  # e.g. a wage currency with no exchange rate for its year
+        return _problems(exc)
+    except Exception:  # a bug: answered as an internal error
+        return BUG
 
 
 def _evaluate(careers: list[Career], inst: Instrument, kb: Knowledge) -> list[Reply]:
@@ -113,18 +125,15 @@ def answer_many(bodies: list[bytes], kb: Knowledge | None = None) -> list[Reply]
         except _Rejected as rejected:
             replies[i] = rejected.reply
             continue
+        except Exception:  # a bug met while reading this body: a 500 for this request only
+            continue
         key = f"alone:{i}" if career.custom_schemes else inst.model_dump_json()
         groups.setdefault(key, []).append((i, career, inst))
     for members in groups.values():
         try:
             done = _evaluate([c for _, c, _ in members], members[0][2], kb)
-        except Exception:  # a bug met by one career must not fail the others: each one alone
-            done = []
-            for _, career, inst in members:
-                try:
-                    done += _evaluate([career], inst, kb)
-                except Exception:  # answered as an internal error (500)
-                    done.append(BUG)
+        except Exception:  # one career's problem or a bug must not fail the others: each one alone
+            done = [_alone(career, inst, kb) for _, career, inst in members]
         for (i, _, _), reply in zip(members, done, strict=True):
             replies[i] = reply
     return replies
@@ -178,10 +187,14 @@ class EnginePool:
     async def close(self) -> None:
         for task in self._dispatchers:
             task.cancel()
+        while self._queue is not None and not self._queue.empty():  # nobody is left to answer these
+            _, future = self._queue.get_nowait()
+            if not future.done():
+                future.set_result(UNAVAILABLE)
         self._dispatchers, self._loop, self._queue = [], None, None
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            await run_in_threadpool(pool.shutdown, cancel_futures=True)
 
     async def answer(self, body: bytes) -> Reply:
         if not self.processes:
@@ -201,20 +214,23 @@ class EnginePool:
             waiting = [await queue.get()]
             while len(waiting) < MAX_BATCH and not queue.empty():
                 waiting.append(queue.get_nowait())
-            pool = self._pool
-            try:
-                if pool is None:
-                    raise BrokenProcessPool("no pool")
-                loop = asyncio.get_running_loop()
-                replies = await loop.run_in_executor(pool, answer_many, [body for body, _ in waiting])
-            except BrokenProcessPool:  # a worker died (killed, out of memory): start a new pool once
-                replies = [UNAVAILABLE] * len(waiting)
-                if self._pool is pool and pool is not None:
-                    self._pool = None
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    await run_in_threadpool(self.start)
-            except Exception:  # the dispatcher must survive: these requests get a 500
-                replies = [BUG] * len(waiting)
+            replies = await self._run([body for body, _ in waiting])
             for (_, future), reply in zip(waiting, replies, strict=True):
                 if not future.done():
                     future.set_result(reply)
+
+    async def _run(self, bodies: list[bytes]) -> list[Reply]:
+        pool = self._pool
+        try:
+            if pool is None:  # stopped after a worker died, or never started: (re)start, once for all
+                await run_in_threadpool(self.start)
+                pool = self._pool
+                assert pool is not None
+            return await asyncio.get_running_loop().run_in_executor(pool, answer_many, bodies)
+        except BrokenProcessPool:  # a worker died (killed, out of memory): these get 503, the pool goes
+            if self._pool is pool and pool is not None:
+                self._pool = None  # the next batch starts a new one
+                pool.shutdown(wait=False, cancel_futures=True)
+            return [UNAVAILABLE] * len(bodies)
+        except Exception:  # the dispatcher must survive (a failed start, say): these requests get a 500
+            return [BUG] * len(bodies)
