@@ -54,6 +54,8 @@ def test_good_career_runs(tmp_path: Path) -> None:
         ("person: {birth_date: 1980-05-01, sex: female, nationality: MMR}", "person: {sex: female, nationality: MMR}",
          "person.birth_date: required field is missing"),
         ("monthly_wage: 12000", "monthly_wage: 12000, currency: VND", "spells[0].currency: no exchange rate from VND to THB"),
+        ("date: 2035-05-01", "date: 9999-12-31", "evaluate.date: 9999-12-31 is outside the dates the engine handles"),
+        ("birth_date: 1980-05-01", "birth_date: 1880-05-01", "person.birth_date: 1880-05-01 is outside the dates"),
     ],
 )  # fmt: skip
 def test_each_mistake_is_named(tmp_path: Path, replace: str, by: str, expected: str) -> None:
