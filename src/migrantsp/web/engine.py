@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import logging
 import multiprocessing as mp
 import os
 import threading
@@ -41,6 +42,7 @@ UNAVAILABLE: Reply = (503, orjson.dumps({"detail": "the engine process stopped w
 BUG: Reply = (500, orjson.dumps({"detail": "internal error: this is a bug in migrantsp, please report it"}))
 
 _KB: Knowledge | None = None  # the knowledge base of this worker process
+log = logging.getLogger("migrantsp.web")
 
 
 def _load(kb: Knowledge) -> None:
@@ -98,7 +100,8 @@ def _alone(career: Career, inst: Instrument, kb: Knowledge) -> Reply:
         return _evaluate([career], inst, kb)[0]
     except InvalidInput as exc:  # e.g. a wage currency with no exchange rate for its year
         return _problems(exc)
-    except Exception:  # a bug: answered as an internal error
+    except Exception:  # a bug: answered as an internal error, logged with its traceback
+        log.exception("internal error while evaluating a career")
         return BUG
 
 
@@ -126,6 +129,7 @@ def answer_many(bodies: list[bytes], kb: Knowledge | None = None) -> list[Reply]
             replies[i] = rejected.reply
             continue
         except Exception:  # a bug met while reading this body: a 500 for this request only
+            log.exception("internal error while reading a request body")
             continue
         key = f"alone:{i}" if career.custom_schemes else inst.model_dump_json()
         groups.setdefault(key, []).append((i, career, inst))
@@ -233,4 +237,5 @@ class EnginePool:
                 pool.shutdown(wait=False, cancel_futures=True)
             return [UNAVAILABLE] * len(bodies)
         except Exception:  # the dispatcher must survive (a failed start, say): these requests get a 500
+            log.exception("internal error in the engine processes")
             return [BUG] * len(bodies)
