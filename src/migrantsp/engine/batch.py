@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
 
 import numpy as np
 
@@ -66,8 +65,6 @@ class Batch:
     # children (family and maternity rules): their parent and birth date, when the career lists them
     child_person: Ints = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     child_birth: Days = field(default_factory=lambda: np.zeros(0, dtype="datetime64[D]"))
-    # what the engine derives from the batch once (its rows); a batch is never changed once built
-    derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def size(self) -> int:
@@ -166,6 +163,40 @@ class Batch:
 
     # Per-spell columns derived once per batch (a batch is never changed once built) and shared by every
     # country and branch that reads them.
+    def modelled(self, code: int) -> bool:
+        """Is the country a member state or a custom scheme (whose rules the engine has)?"""
+        c = self.countries.codes[code]
+        return c in ASEAN or c in self.custom_schemes
+
+    @cached_property
+    def rows(self) -> tuple[Ints, Ints]:
+        """(person, country) per engine row: one row per person and modelled country they worked in
+        (order of first spell) and for their nationality."""
+        n_codes, m = len(self.countries.codes), self.person.size
+        posted = np.flatnonzero(self.posted_from >= 0)
+        person = np.concatenate([self.person, self.person[posted], np.arange(self.size)])
+        country = np.concatenate([self.country, self.posted_from[posted], self.nationality])
+        # a spell's country, then the country it is posted from, then the nationality (last)
+        order = np.concatenate([2 * np.arange(m), 2 * posted + 1, np.full(self.size, 2 * m + 2)])
+        keep = np.array([self.modelled(c) for c in range(n_codes)], dtype=bool)[country]
+        person, country, order = person[keep], country[keep], order[keep]
+        # stable sorts of nearly sorted keys (spells are stored person by person): cheap
+        by_order = np.argsort(person * (2 * m + 3) + order, kind="stable")
+        person, country = person[by_order], country[by_order]
+        key = person * n_codes + country
+        longest = int(np.bincount(person).max()) if person.size else 0
+        if longest <= 16:  # a few entries per person: compare each with the entries just before it
+            seen = np.zeros(key.size, dtype=bool)
+            for j in range(1, longest):
+                seen[j:] |= key[j:] == key[:-j]
+            return person[~seen], country[~seen]
+        by_key = np.argsort(key, kind="stable")  # within a key, in order: the first is its first appearance
+        first = np.ones(by_key.size, dtype=bool)
+        first[1:] = key[by_key][1:] != key[by_key][:-1]
+        row = np.zeros(key.size, dtype=bool)
+        row[by_key[first]] = True
+        return person[row], country[row]
+
     @cached_property
     def spell_nationality(self) -> Ints:
         return self.nationality[self.person]

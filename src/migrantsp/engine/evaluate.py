@@ -15,7 +15,7 @@ import numpy as np
 
 from migrantsp.coordination.instruments import Instrument
 from migrantsp.coordination.posting import apply_multi_state, apply_posting, equal_treatment, party_nationals
-from migrantsp.domain import ASEAN, Answer, Branch, Coverage
+from migrantsp.domain import Answer, Branch, Coverage
 from migrantsp.engine.batch import Batch
 from migrantsp.engine.benefit import (
     ENTITLED,
@@ -113,39 +113,6 @@ class Results:
         return np.flatnonzero(self.row_person == person)
 
 
-def modelled(batch: Batch, code: int) -> bool:
-    c = batch.countries.codes[code]
-    return c in ASEAN or c in batch.custom_schemes
-
-
-def build_rows(batch: Batch) -> tuple[Ints, Ints]:
-    """One row per person and country they worked in (order of first spell) and for their nationality."""
-    n_codes, m = len(batch.countries.codes), batch.person.size
-    posted = np.flatnonzero(batch.posted_from >= 0)
-    person = np.concatenate([batch.person, batch.person[posted], np.arange(batch.size)])
-    country = np.concatenate([batch.country, batch.posted_from[posted], batch.nationality])
-    # a spell's country, then the country it is posted from, then the nationality (last)
-    order = np.concatenate([2 * np.arange(m), 2 * posted + 1, np.full(batch.size, 2 * m + 2)])
-    keep = np.array([modelled(batch, c) for c in range(n_codes)], dtype=bool)[country]
-    person, country, order = person[keep], country[keep], order[keep]
-    # stable sorts of nearly sorted keys (spells are stored person by person): cheap
-    by_order = np.argsort(person * (2 * m + 3) + order, kind="stable")
-    person, country = person[by_order], country[by_order]
-    key = person * n_codes + country
-    longest = int(np.bincount(person).max()) if person.size else 0
-    if longest <= 16:  # a few entries per person: compare each with the entries just before it
-        seen = np.zeros(key.size, dtype=bool)
-        for j in range(1, longest):
-            seen[j:] |= key[j:] == key[:-j]
-        return person[~seen], country[~seen]
-    by_key = np.argsort(key, kind="stable")  # within a key, in order: the first is its first appearance
-    first = np.ones(by_key.size, dtype=bool)
-    first[1:] = key[by_key][1:] != key[by_key][:-1]
-    row = np.zeros(key.size, dtype=bool)
-    row[by_key[first]] = True
-    return person[row], country[row]
-
-
 def cell_for(kb: Knowledge, batch: Batch, country: str, branch: Branch) -> Cell:
     if country in batch.custom_schemes:
         return custom_cell(batch.custom_schemes[country], branch)
@@ -217,9 +184,7 @@ def evaluate(batch: Batch, kb: Knowledge, branches: Sequence[Branch], trace: boo
     results between evaluations of the same batch under other instruments or scenarios."""
     if trace:
         memo = None
-    if "rows" not in batch.derived:
-        batch.derived["rows"] = build_rows(batch)
-    row_person, row_country = batch.derived["rows"]  # every country worked in keeps its row
+    row_person, row_country = batch.rows  # every country worked in keeps its row
     if instrument is not None and instrument.id != "none":  # one legislation at a time (Arts. 11-13)
         original = batch
         batch = apply_multi_state(apply_posting(batch, instrument), instrument)

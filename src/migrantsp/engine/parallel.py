@@ -16,7 +16,7 @@ import numpy as np
 from migrantsp.coordination.instruments import Instrument
 from migrantsp.domain import Branch
 from migrantsp.engine.batch import Batch
-from migrantsp.engine.evaluate import BranchColumns, Results, build_rows, evaluate
+from migrantsp.engine.evaluate import BranchColumns, Results, evaluate
 from migrantsp.engine.trace import Trace
 from migrantsp.knowledge.base import Knowledge
 
@@ -48,7 +48,7 @@ def evaluate_parallel(
     registry = scheme_registry(kb, batch)
     if workers <= 1 or "fork" not in mp.get_all_start_methods():
         return evaluate(batch, kb, branches, instrument=instrument, schemes=registry)
-    row_person, row_country = build_rows(batch)
+    row_person, row_country = batch.rows
     n = row_person.size
     template = BranchColumns.empty(n)
     names = [f.name for f in fields(BranchColumns)]

@@ -90,27 +90,8 @@ def union_length(group: Ints, start: Ints, end: Ints, n_groups: int) -> Ints:
     Overlapping intervals count once: this is how insured months of overlapping spells are counted.
     Empty intervals (end < start) count nothing.
     """
-    if group.size == 0:
-        return np.zeros(n_groups, dtype=np.int64)
-    keep = end >= start
-    group, start, end = group[keep], start[keep], end[keep]
-    if group.size == 0:
-        return np.zeros(n_groups, dtype=np.int64)
-    key = group * _GROUP + start
-    if np.all(key[1:] >= key[:-1]):  # usually already in order: careers are stored person by person
-        g, s, e = group, start, end
-    else:
-        order = np.argsort(key, kind="stable")
-        g, s, e = group[order], start[order], end[order]
-    running = np.maximum.accumulate(e + g * _GROUP)
-    prev = np.empty_like(running)
-    prev[0] = -1
-    prev[1:] = running[:-1]
-    same = np.zeros(g.size, dtype=bool)
-    same[1:] = g[1:] == g[:-1]
-    prev_end = np.where(same, prev - g * _GROUP, np.iinfo(np.int64).min // 2)
-    length = np.maximum(0, e - np.maximum(s, prev_end + 1) + 1)
-    return np.bincount(g, weights=length, minlength=n_groups).astype(np.int64)
+    group, start, end = merge_intervals(group, start, end)
+    return np.bincount(group, weights=end - start + 1, minlength=n_groups).astype(np.int64)
 
 
 def count_at_or_before(points: AnyArray, x: AnyArray) -> Ints:
